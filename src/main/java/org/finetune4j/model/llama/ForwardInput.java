@@ -1,0 +1,72 @@
+package org.finetune4j.model.llama;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * What one forward pass reads. Built with {@link #builder()}; only the token ids (or embeddings) are
+ * required.
+ *
+ * <p>Visibility is described in Java, not as a tensor, because batching code knows it exactly:
+ * {@code segments[b][j]} labels key position {@code j} (cache coordinates, {@code 0 … past+T-1}) of row
+ * {@code b}; a query sees key {@code j} iff {@code j} is not after it and both carry the same label ≥ 0.
+ * Padding is {@code -1}. One label per row is plain causal attention; several give the block-diagonal
+ * mask of packed samples. Null means every position is label 0.
+ */
+public final class ForwardInput {
+    final NDArray inputIds;
+    final NDArray inputEmbeds;
+    final int[][] segments;
+    final long[][] positions;
+    final KvCache cache;
+    final AttentionContext.PrefixKv prefix;
+    final boolean lastPositionOnly;
+
+    private ForwardInput(Builder b) {
+        if ((b.inputIds == null) == (b.inputEmbeds == null)) {
+            throw new IllegalArgumentException("give exactly one of input ids or input embeddings");
+        }
+        inputIds = b.inputIds;
+        inputEmbeds = b.inputEmbeds;
+        segments = b.segments;
+        positions = b.positions;
+        cache = b.cache;
+        prefix = b.prefix;
+        lastPositionOnly = b.lastPositionOnly;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Plain causal forward over ids (B, T). */
+    public static ForwardInput of(NDArray inputIds) {
+        return builder().setInputIds(inputIds).build();
+    }
+
+    public static final class Builder {
+        private NDArray inputIds;
+        private NDArray inputEmbeds;
+        private int[][] segments;
+        private long[][] positions;
+        private KvCache cache;
+        private AttentionContext.PrefixKv prefix;
+        private boolean lastPositionOnly;
+
+        /** (B, T) int64 token ids. */
+        public Builder setInputIds(NDArray ids) { inputIds = ids; return this; }
+        /** (B, T, D) embeddings instead of ids (prompt tuning prepends virtual tokens this way). */
+        public Builder setInputEmbeds(NDArray embeds) { inputEmbeds = embeds; return this; }
+        /** (B, past+T) visibility labels; see the class comment. */
+        public Builder optSegments(int[][] s) { segments = s; return this; }
+        /** (B, T) rotary positions; default {@code past + t}. */
+        public Builder optPositions(long[][] p) { positions = p; return this; }
+        public Builder optCache(KvCache c) { cache = c; return this; }
+        public Builder optPrefix(AttentionContext.PrefixKv p) { prefix = p; return this; }
+        /** Compute logits for the last position only (generation). */
+        public Builder optLastPositionOnly(boolean v) { lastPositionOnly = v; return this; }
+
+        public ForwardInput build() {
+            return new ForwardInput(this);
+        }
+    }
+}

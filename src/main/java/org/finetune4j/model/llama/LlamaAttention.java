@@ -1,0 +1,101 @@
+package org.finetune4j.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.model.LinearLayer;
+import org.finetune4j.model.Module;
+import org.finetune4j.model.Scalars;
+
+/**
+ * Grouped-query causal self-attention ({@code self_attn}): q/k/v/o projections, RoPE on q and k,
+ * softmax in float32.
+ *
+ * <p>GQA without copying keys: query head {@code h} uses KV head {@code h / groups}, so the H query heads
+ * are viewed as {@code (H_kv, groups·T)} rows and multiplied against the H_kv key heads directly.
+ */
+public final class LlamaAttention extends Module {
+    private LinearLayer q;
+    private LinearLayer k;
+    private LinearLayer v;
+    private LinearLayer o;
+    private final int layerIndex;
+    private final int heads;
+    private final int kvHeads;
+    private final int headDim;
+    private final NDArray scale;
+
+    public LlamaAttention(LlamaConfig config, int layerIndex, LinearLayer q, LinearLayer k, LinearLayer v,
+            LinearLayer o, Scalars scalars) {
+        this.layerIndex = layerIndex;
+        this.heads = config.numAttentionHeads();
+        this.kvHeads = config.numKeyValueHeads();
+        this.headDim = config.headDim();
+        this.q = registerModule("q_proj", q);
+        this.k = registerModule("k_proj", k);
+        this.v = registerModule("v_proj", v);
+        this.o = registerModule("o_proj", o);
+        this.scale = scalars.of((float) (1.0 / Math.sqrt(headDim)));
+    }
+
+    @Override
+    protected void onModuleReplaced(String name, Module m) {
+        switch (name) {
+            case "q_proj" -> q = (LinearLayer) m;
+            case "k_proj" -> k = (LinearLayer) m;
+            case "v_proj" -> v = (LinearLayer) m;
+            case "o_proj" -> o = (LinearLayer) m;
+            default -> throw new IllegalArgumentException(name);
+        }
+    }
+
+    /** x (B, T, D) -> (B, T, D). */
+    public NDArray forward(NDArray x, AttentionContext ctx) {
+        long b = x.getShape().get(0);
+        long t = x.getShape().get(1);
+        int groups = heads / kvHeads;
+        // (B, T, D) -> (B, T, h, d) -> (B, h, T, d)
+        NDArray qh = q.forward(x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
+        NDArray kh = k.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+        NDArray vh = v.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
+        qh = RotaryEmbedding.apply(qh, ctx.cos(), ctx.sin());
+        kh = RotaryEmbedding.apply(kh, ctx.cos(), ctx.sin());
+        if (ctx.cache() != null) { // (B, H_kv, past+T, d)
+            NDArray[] kv = ctx.cache().append(layerIndex, kh, vh);
+            kh = kv[0];
+            vh = kv[1];
+        }
+        if (ctx.prefix() != null) { // prefix keys carry no rotation: (B, H_kv, N + Tk, d)
+            NDArray[] p = ctx.prefix().keysValues(layerIndex, (int) b, x.getManager());
+            kh = p[0].concat(kh, 2);
+            vh = p[1].concat(vh, 2);
+        }
+        long tk = kh.getShape().get(2);
+        // (B, H, T, d) -> (B, H_kv, groups·T, d): rows of the `groups` query heads sharing one KV head
+        NDArray qg = qh.mul(scale).reshape(b, kvHeads, groups * t, headDim);
+        NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2)) // (B, H_kv, groups·T, Tk)
+                .reshape(b, heads, t, tk); // (B, H, T, Tk)
+        DataType type = scores.getDataType();
+        if (type != DataType.FLOAT32) {
+            scores = scores.toType(DataType.FLOAT32, false);
+        }
+        if (ctx.mask() != null) {
+            scores = scores.add(ctx.mask()); // (B, 1, T, Tk) broadcast over heads
+        }
+        NDArray probs = scores.softmax(3);
+        if (type != DataType.FLOAT32) {
+            probs = probs.toType(type, false);
+        }
+        NDArray out = probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
+                .reshape(b, heads, t, headDim)
+                .transpose(0, 2, 1, 3) // (B, T, H, d)
+                .reshape(new Shape(b, t, (long) heads * headDim));
+        return o.forward(out);
+    }
+
+    public LinearLayer qProj() { return q; }
+    public LinearLayer kProj() { return k; }
+    public LinearLayer vProj() { return v; }
+    public LinearLayer oProj() { return o; }
+}
