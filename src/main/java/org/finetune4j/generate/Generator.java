@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.KvCache;
-import org.finetune4j.model.llama.LlamaForCausalLM;
+import org.finetune4j.model.CausalLM;
 
 /**
  * Autoregressive generation with a KV cache, for a batch of prompts at once.
@@ -21,14 +21,14 @@ import org.finetune4j.model.llama.LlamaForCausalLM;
  * Batching is what makes CPU evaluation fast (shared/notes/djl-training-facts.md §3).
  */
 public final class Generator {
-    private final LlamaForCausalLM model;
+    private final CausalLM model;
     private final Function<long[], String> detokenizer;
 
     /**
      * @param detokenizer decodes new tokens to text, for stop strings and {@link GeneratedSequence#text()};
      *                    may be null when neither is needed
      */
-    public Generator(LlamaForCausalLM model, Function<long[], String> detokenizer) {
+    public Generator(CausalLM model, Function<long[], String> detokenizer) {
         this.model = model;
         this.detokenizer = detokenizer;
     }

@@ -38,6 +38,27 @@ public final class ForwardInput {
         return new Builder();
     }
 
+    /** A builder holding this input's values, to derive a modified input. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.inputIds = inputIds;
+        b.inputEmbeds = inputEmbeds;
+        b.segments = segments;
+        b.positions = positions;
+        b.cache = cache;
+        b.prefix = prefix;
+        b.lastPositionOnly = lastPositionOnly;
+        return b;
+    }
+
+    public NDArray inputIds() { return inputIds; }
+    public NDArray inputEmbeds() { return inputEmbeds; }
+    public int[][] segments() { return segments; }
+    public long[][] positions() { return positions; }
+    public KvCache cache() { return cache; }
+    public AttentionContext.PrefixKv prefix() { return prefix; }
+    public boolean lastPositionOnly() { return lastPositionOnly; }
+
     /** Plain causal forward over ids (B, T). */
     public static ForwardInput of(NDArray inputIds) {
         return builder().setInputIds(inputIds).build();
@@ -52,10 +73,10 @@ public final class ForwardInput {
         private AttentionContext.PrefixKv prefix;
         private boolean lastPositionOnly;
 
-        /** (B, T) int64 token ids. */
-        public Builder setInputIds(NDArray ids) { inputIds = ids; return this; }
-        /** (B, T, D) embeddings instead of ids (prompt tuning prepends virtual tokens this way). */
-        public Builder setInputEmbeds(NDArray embeds) { inputEmbeds = embeds; return this; }
+        /** (B, T) int64 token ids (clears embeddings). */
+        public Builder setInputIds(NDArray ids) { inputIds = ids; inputEmbeds = null; return this; }
+        /** (B, T, D) embeddings instead of ids (clears ids; prompt tuning prepends virtual tokens this way). */
+        public Builder setInputEmbeds(NDArray embeds) { inputEmbeds = embeds; inputIds = null; return this; }
         /** (B, past+T) visibility labels; see the class comment. */
         public Builder optSegments(int[][] s) { segments = s; return this; }
         /** (B, T) rotary positions; default {@code past + t}. */

@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.io.HostTensor;
+import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.Embedding;
 import org.finetune4j.model.Linear;
 import org.finetune4j.model.LinearLayer;
@@ -37,7 +38,7 @@ import org.finetune4j.model.WeightSource;
  *
  * <p>Parameter names are exactly HF's, so loading, saving and PEFT adapters work by name.
  */
-public final class LlamaForCausalLM extends Module implements AutoCloseable {
+public final class LlamaForCausalLM extends Module implements CausalLM, AutoCloseable {
     /** Additive mask value for hidden keys: the most negative finite float, as HF uses finfo.min. */
     static final float HIDDEN = -Float.MAX_VALUE;
 
@@ -193,6 +194,7 @@ public final class LlamaForCausalLM extends Module implements AutoCloseable {
     // ---------------------------------------------------------------- forward
 
     /** Logits (B, T, V), or (B, 1, V) with {@code lastPositionOnly}. Per-step tensors go to the ids' manager. */
+    @Override
     public NDArray forward(ForwardInput in) {
         NDArray h = in.inputEmbeds != null ? in.inputEmbeds : embed(in.inputIds);
         AttentionContext ctx = attentionContext(h, in);
@@ -304,10 +306,12 @@ public final class LlamaForCausalLM extends Module implements AutoCloseable {
 
     // ---------------------------------------------------------------- accessors
 
+    @Override
     public LlamaConfig config() {
         return config;
     }
 
+    @Override
     public ModelResources resources() {
         return resources;
     }
