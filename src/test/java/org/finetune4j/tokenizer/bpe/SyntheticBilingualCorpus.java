@@ -45,6 +45,44 @@ final class SyntheticBilingualCorpus {
         return out;
     }
 
+    private static final String[] SYLLABLES = {"ma", "ka", "sa", "ta", "ng", "ber", "me", "di", "kan", "an",
+        "pe", "ru", "lu", "si", "the", "ing", "er", "on", "st", "re", "ti", "ou", "ya", "nya", "wa", "ga", "bu", "po"};
+
+    /**
+     * Sentences of pseudo-words built from Indonesian and English syllables, optionally capitalised
+     * and followed by punctuation or a number: many distinct pre-tokens, so many merges can be learned.
+     */
+    static List<String> syllableSentences(int count, long seed) {
+        Random r = new Random(seed);
+        List<String> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            StringBuilder sb = new StringBuilder();
+            int words = 3 + r.nextInt(12);
+            for (int w = 0; w < words; w++) {
+                if (w > 0) {
+                    sb.append(' ');
+                }
+                StringBuilder word = new StringBuilder();
+                int syllables = 1 + r.nextInt(4);
+                for (int k = 0; k < syllables; k++) {
+                    word.append(pick(r, SYLLABLES));
+                }
+                if (r.nextInt(8) == 0) {
+                    word.setCharAt(0, Character.toUpperCase(word.charAt(0)));
+                }
+                sb.append(word);
+                int tail = r.nextInt(20);
+                if (tail == 0) {
+                    sb.append(',');
+                } else if (tail == 1) {
+                    sb.append(' ').append(r.nextInt(100_000));
+                }
+            }
+            out.add(sb.append('.').toString());
+        }
+        return out;
+    }
+
     private static String pick(Random r, String[] words) {
         return words[r.nextInt(words.length)];
     }
