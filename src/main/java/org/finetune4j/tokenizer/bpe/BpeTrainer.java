@@ -287,7 +287,12 @@ public final class BpeTrainer {
      * Trains with the ChatML special tokens and writes the Hugging Face tokenizer files.
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TrainTokenizerCommand()).execute(args));
+        CommandLine cli = new CommandLine(new TrainTokenizerCommand())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    cmd.getErr().println("train-tokenizer: " + e);
+                    return 1;
+                });
+        System.exit(cli.execute(args));
     }
 
     /** Builder in DJL style. */
