@@ -136,9 +136,9 @@ public final class ShardedCheckpoint implements AutoCloseable {
                 String shardName = e.getValue().textValue();
                 SafetensorsFile shard = openShards.get(shardName);
                 if (shard == null) {
-                    Path root = dir.toAbsolutePath().normalize();
-                    Path shardPath = root.resolve(shardName).normalize();
-                    if (!shardPath.startsWith(root) || shardPath.equals(root)) {
+                    Path dirPath = dir.toAbsolutePath().normalize();
+                    Path shardPath = dirPath.resolve(shardName).normalize();
+                    if (!shardPath.startsWith(dirPath) || shardPath.equals(dirPath)) {
                         throw SafetensorsFormatException.of(index, "weight_map entry '" + tensor
                                 + "' points outside the directory: " + shardName);
                     }
