@@ -24,8 +24,9 @@ public final class NDArrays {
      * Copies a host tensor into a new array of {@code m}.
      *
      * @param target element type of the result; {@code null} means FLOAT32 for floating-point tensors and
-     *               the matching integer type otherwise. BFLOAT16 is accepted only on a GPU device.
-     * @throws IllegalArgumentException for BFLOAT16 on CPU or a dtype DJL cannot hold (F8, U16, U32, U64)
+     *               the matching integer type otherwise (I16 becomes INT32: INT16 arrays abort DJL 0.36).
+     *               BFLOAT16 is accepted only on a GPU device.
+     * @throws IllegalArgumentException for BFLOAT16 on CPU, INT16, or a dtype DJL cannot hold (F8, U16, U32, U64)
      */
     public static NDArray toNDArray(NDManager m, HostTensor t, DataType target) {
         boolean gpu = m.getDevice().isGpu();
@@ -34,12 +35,20 @@ public final class NDArrays {
                     + " (toType(BFLOAT16) aborts the PyTorch CPU build); use FLOAT32 for " + t);
         }
         Shape shape = new Shape(t.shape());
-        DataType want = target != null ? target : t.dtype().isFloatingPoint() ? DataType.FLOAT32 : djlType(t.dtype());
+        if (target == DataType.INT16) {
+            throw new IllegalArgumentException("INT16 arrays abort the PyTorch engine of DJL 0.36; use INT32 for " + t);
+        }
+        DataType want = target != null ? target
+                : t.dtype().isFloatingPoint() ? DataType.FLOAT32
+                : t.dtype() == TensorDType.I16 ? DataType.INT32
+                : djlType(t.dtype());
         NDArray created;
         if ((t.dtype() == TensorDType.BF16 && !gpu) || (t.dtype() == TensorDType.F16 && want != DataType.FLOAT16)) {
             // Widen on the Java side: exact, and never asks the CPU engine for a bfloat16 array.
             HostTensor widened = HalfFloats.fromFloats(HalfFloats.toFloats(t), TensorDType.F32, t.shape());
             created = m.create(directCopy(widened.data()), shape, DataType.FLOAT32);
+        } else if (t.dtype() == TensorDType.I16) {
+            created = m.create(widenI16(t), shape, DataType.INT32);
         } else {
             created = m.create(directCopy(t.data()), shape, djlType(t.dtype()));
         }
@@ -71,6 +80,9 @@ public final class NDArrays {
         if (isConvertibleFloat(own) && isConvertibleFloat(as)) {
             return HalfFloats.fromFloats(HalfFloats.toFloats(exact), as, shape);
         }
+        if (own == TensorDType.I32 && as == TensorDType.I16) {
+            return narrowToI16(exact);
+        }
         throw new IllegalArgumentException("cannot store a " + a.getDataType() + " array as " + as
                 + "; convert it with toType first");
     }
@@ -84,7 +96,9 @@ public final class NDArrays {
             case F64 -> DataType.FLOAT64;
             case I8 -> DataType.INT8;
             case U8 -> DataType.UINT8;
-            case I16 -> DataType.INT16;
+            case I16 -> throw new IllegalArgumentException(
+                    "I16 has no usable DJL type: creating INT16 arrays aborts the PyTorch engine of DJL 0.36; "
+                    + "toNDArray widens I16 to INT32");
             case I32 -> DataType.INT32;
             case I64 -> DataType.INT64;
             case BOOL -> DataType.BOOLEAN;
@@ -111,6 +125,30 @@ public final class NDArrays {
 
     private static boolean isConvertibleFloat(TensorDType t) {
         return t == TensorDType.F32 || t == TensorDType.F16 || t == TensorDType.BF16 || t == TensorDType.F64;
+    }
+
+    /** I16 values as a direct INT32 buffer. */
+    private static ByteBuffer widenI16(HostTensor t) {
+        ByteBuffer src = t.data();
+        ByteBuffer dst = ByteBuffer.allocateDirect(Math.multiplyExact(src.remaining(), 2)).order(ByteOrder.nativeOrder());
+        while (src.hasRemaining()) {
+            dst.putInt(src.getShort());
+        }
+        return dst.flip();
+    }
+
+    /** INT32 values stored as I16; a value out of range is an error, not a silent wrap. */
+    private static HostTensor narrowToI16(HostTensor t) {
+        ByteBuffer src = t.data();
+        ByteBuffer dst = ByteBuffer.allocate(src.remaining() / 2).order(ByteOrder.LITTLE_ENDIAN);
+        while (src.hasRemaining()) {
+            int v = src.getInt();
+            if (v != (short) v) {
+                throw new IllegalArgumentException("value " + v + " of an INT32 array does not fit I16");
+            }
+            dst.putShort((short) v);
+        }
+        return new HostTensor(TensorDType.I16, t.shape(), dst.flip());
     }
 
     /** A native-order direct copy, owned by nobody else (DJL may wrap it without copying). */
