@@ -34,10 +34,10 @@ public final class NDArrays {
             throw new IllegalArgumentException("BFLOAT16 arrays are not supported on " + m.getDevice()
                     + " (toType(BFLOAT16) aborts the PyTorch CPU build); use FLOAT32 for " + t);
         }
-        Shape shape = new Shape(t.shape());
         if (target == DataType.INT16) {
             throw new IllegalArgumentException("INT16 arrays abort the PyTorch engine of DJL 0.36; use INT32 for " + t);
         }
+        Shape shape = new Shape(t.shape());
         DataType want = target != null ? target
                 : t.dtype().isFloatingPoint() ? DataType.FLOAT32
                 : t.dtype() == TensorDType.I16 ? DataType.INT32
@@ -45,8 +45,7 @@ public final class NDArrays {
         NDArray created;
         if ((t.dtype() == TensorDType.BF16 && !gpu) || (t.dtype() == TensorDType.F16 && want != DataType.FLOAT16)) {
             // Widen on the Java side: exact, and never asks the CPU engine for a bfloat16 array.
-            HostTensor widened = HalfFloats.fromFloats(HalfFloats.toFloats(t), TensorDType.F32, t.shape());
-            created = m.create(directCopy(widened.data()), shape, DataType.FLOAT32);
+            created = m.create(widenHalf(t), shape, DataType.FLOAT32);
         } else if (t.dtype() == TensorDType.I16) {
             created = m.create(widenI16(t), shape, DataType.INT32);
         } else {
@@ -125,6 +124,18 @@ public final class NDArrays {
 
     private static boolean isConvertibleFloat(TensorDType t) {
         return t == TensorDType.F32 || t == TensorDType.F16 || t == TensorDType.BF16 || t == TensorDType.F64;
+    }
+
+    /** F16 or BF16 values as a direct FLOAT32 buffer, without an intermediate float[]. */
+    private static ByteBuffer widenHalf(HostTensor t) {
+        ByteBuffer src = t.data();
+        ByteBuffer dst = ByteBuffer.allocateDirect(Math.multiplyExact(src.remaining(), 2)).order(ByteOrder.nativeOrder());
+        boolean bf16 = t.dtype() == TensorDType.BF16;
+        while (src.hasRemaining()) {
+            short bits = src.getShort();
+            dst.putFloat(bf16 ? HalfFloats.bf16ToFloat(bits) : HalfFloats.f16ToFloat(bits));
+        }
+        return dst.flip();
     }
 
     /** I16 values as a direct INT32 buffer. */
