@@ -84,11 +84,15 @@ class SafetensorsFileTest {
     void scalarValueIsReadLittleEndian() throws IOException {
         Path file = dir.resolve("scalar.safetensors");
         SafetensorsWriter.write(file, Map.of("pi", HostTensor.ofFloats(new float[] {3.5f})), Map.of());
-        try (SafetensorsFile f = SafetensorsFile.open(file)) {
-            HostTensor t = f.get("pi");
+        HostTensor t;
+        SafetensorsFile f = SafetensorsFile.open(file);
+        try (f) {
+            t = f.get("pi");
             assertEquals(0, t.shape().length);
             assertEquals(3.5f, t.data().getFloat(0));
         }
+        assertEquals(3.5f, t.data().getFloat(0), "views outlive the file");
+        assertThrows(IllegalStateException.class, () -> f.get("pi"));
     }
 
     @Test
@@ -111,6 +115,30 @@ class SafetensorsFileTest {
         try (SafetensorsFile f = SafetensorsFile.open(file)) {
             assertEquals(List.of("a", "b"), List.copyOf(f.names()));
             assertEquals(3, f.get("b").data().get(0));
+        }
+    }
+
+    /** Beyond 2 GiB the file is mapped per tensor; a sparse file keeps this test cheap on disk. */
+    @Test
+    void filesLargerThanTwoGibAreMappedPerTensor() throws IOException {
+        long big = 1L << 31; // one byte more than a Java buffer can hold
+        String json = "{" + entry("huge", "U8", "[" + big + "]", 0, big) + ","
+                + entry("tail", "F32", "[2]", big, big + 8) + "}";
+        byte[] header = json.getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("sparse.safetensors");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            ByteBuffer prefix = ByteBuffer.allocate(8 + header.length).order(ByteOrder.LITTLE_ENDIAN);
+            raf.write(prefix.putLong(header.length).put(header).array());
+            raf.seek(8 + header.length + big);
+            ByteBuffer tail = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putFloat(1.5f).putFloat(-2f);
+            raf.write(tail.array());
+        }
+        try (SafetensorsFile f = SafetensorsFile.open(file)) {
+            HostTensor t = f.get("tail");
+            assertEquals(1.5f, t.data().getFloat(0));
+            assertEquals(-2f, t.data().getFloat(4));
+            IOException e = assertThrows(IOException.class, () -> f.get("huge"));
+            assertTrue(e.getMessage().contains("'huge'") && e.getMessage().contains("2 GiB"), e.getMessage());
         }
     }
 
