@@ -39,8 +39,11 @@ import org.finetune4j.chat.ChatMessage;
  *       {@code is string/mapping/defined/none} and loop variables are Jinjava built-ins.
  * </ul>
  *
- * <p>Known gap: Jinja2 prints Python booleans and None as {@code True}/{@code False}/{@code None}
- * while Jinjava prints {@code true}/{@code false}/empty; no stock template prints a boolean.
+ * <p>Known gaps, none of which the stock Llama, Qwen, Mistral, SmolLM and Gemma templates hit:
+ * Jinja2 prints Python booleans and None as {@code True}/{@code False}/{@code None} while Jinjava
+ * prints {@code true}/{@code false}/empty; Jinja2 treats an <em>undefined</em> variable as not
+ * {@code none} ({@code x is none} is false) while Jinjava treats it as null; and the filtered loop
+ * {@code {% for x in xs if cond %}} ignores its condition in Jinjava.
  *
  * <p>Instances are immutable and thread-safe.
  */
