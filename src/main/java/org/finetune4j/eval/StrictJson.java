@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 
@@ -47,6 +48,10 @@ public final class StrictJson {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
+    /** Reads the first value only; what follows is checked by {@link #parse} so it can say "trailing". */
+    private static final ObjectReader VALUE_READER =
+            MAPPER.reader().without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private StrictJson() {}
 
     /** The shared strict mapper (thread-safe); also used to read gold answers. */
@@ -66,11 +71,9 @@ public final class StrictJson {
         try (JsonParser parser = MAPPER.createParser(text)) {
             JsonNode value;
             try {
-                value = MAPPER.readTree(parser);
-            } catch (JsonEOFException e) {
-                return new Failed(true, e.getOriginalMessage() + " at " + location(e));
+                value = VALUE_READER.readTree(parser);
             } catch (JsonProcessingException e) {
-                return new Failed(false, e.getOriginalMessage() + " at " + location(e));
+                return new Failed(atEndOfInput(e, text), e.getOriginalMessage() + " at " + location(e));
             }
             if (value == null || value.isMissingNode()) {
                 return new Failed(false, "no JSON value");
@@ -88,6 +91,17 @@ public final class StrictJson {
         } catch (IOException e) {
             return new Failed(false, e.getMessage());
         }
+    }
+
+    /**
+     * Jackson signals a cut-off value either as {@link JsonEOFException} or, when the input ends where a value
+     * should start ({@code [1, 2,}), as a mismatched-input error positioned at the end of the text.
+     */
+    private static boolean atEndOfInput(JsonProcessingException e, String text) {
+        if (e instanceof JsonEOFException) {
+            return true;
+        }
+        return e.getLocation() != null && e.getLocation().getCharOffset() >= text.stripTrailing().length();
     }
 
     private static String location(JsonProcessingException e) {
