@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -88,9 +87,9 @@ public final class EvalReport {
         return scoringTime;
     }
 
-    /** Group keys present on any example, in first-seen order. */
+    /** Group keys present on any example, sorted (so output is stable whatever map the examples carry). */
     public Set<String> groupKeys() {
-        Set<String> keys = new LinkedHashSet<>();
+        Set<String> keys = new TreeSet<>();
         results.forEach(r -> keys.addAll(r.example().groups().keySet()));
         return keys;
     }
@@ -322,7 +321,7 @@ public final class EvalReport {
             ObjectNode e = examples.addObject();
             e.put("id", r.example().id());
             ObjectNode groups = e.putObject("groups");
-            r.example().groups().forEach(groups::put);
+            new TreeMap<>(r.example().groups()).forEach(groups::put);
             e.put("category", s.category().name());
             e.put("valid_json", s.validJson());
             e.put("schema_valid", s.schemaValid());
