@@ -55,8 +55,7 @@ public record EvalMetrics(
         for (SchemaViolation v : SchemaViolation.values()) {
             violations.put(v, 0);
         }
-        Map<String, FieldStats> goldFields = new LinkedHashMap<>();
-        Map<String, FieldStats> predictedOnly = new LinkedHashMap<>();
+        Map<String, FieldStats> fields = new LinkedHashMap<>();
         for (AnswerScore s : scores) {
             valid += s.validJson() ? 1 : 0;
             schema += s.schemaValid() ? 1 : 0;
@@ -67,20 +66,22 @@ public record EvalMetrics(
             categories.merge(s.category(), 1, Integer::sum);
             s.violations().forEach(v -> violations.merge(v, 1, Integer::sum));
             for (JsonLeaf g : s.goldFields().values()) {
-                int ok = s.fieldCorrect().get(g.path()) ? 1 : 0;
-                goldFields.merge(g.field(), new FieldStats(g.field(), 1, 0, ok), (a, b) -> a.plus(1, 0, ok));
+                add(fields, g.field(), 1, 0, s.fieldCorrect().get(g.path()) ? 1 : 0);
             }
             for (JsonLeaf p : s.predictedFields().values()) {
-                goldFields.computeIfPresent(p.field(), (k, a) -> a.plus(0, 1, 0));
-                if (!goldFields.containsKey(p.field())) {
-                    predictedOnly.merge(p.field(), new FieldStats(p.field(), 0, 1, 0), (a, b) -> a.plus(0, 1, 0));
-                }
+                add(fields, p.field(), 0, 1, 0);
             }
         }
-        Map<String, FieldStats> perField = new LinkedHashMap<>(goldFields);
-        predictedOnly.forEach(perField::putIfAbsent);
+        Map<String, FieldStats> perField = new LinkedHashMap<>();
+        fields.values().stream().filter(f -> f.gold() > 0).forEach(f -> perField.put(f.field(), f));
+        fields.values().stream().filter(f -> f.gold() == 0).forEach(f -> perField.put(f.field(), f));
         return new EvalMetrics(scores.size(), valid, schema, exact, gold, pred, correct, categories, violations,
                 perField);
+    }
+
+    private static void add(Map<String, FieldStats> fields, String field, int gold, int predicted, int correct) {
+        fields.merge(field, new FieldStats(field, gold, predicted, correct),
+                (a, b) -> a.plus(b.gold(), b.predicted(), b.correct()));
     }
 
     public double validJsonRate() {

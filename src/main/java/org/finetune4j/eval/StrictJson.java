@@ -73,7 +73,7 @@ public final class StrictJson {
             try {
                 value = VALUE_READER.readTree(parser);
             } catch (JsonProcessingException e) {
-                return new Failed(atEndOfInput(e, text), e.getOriginalMessage() + " at " + location(e));
+                return new Failed(atEndOfInput(e), e.getOriginalMessage() + " at " + location(e));
             }
             if (value == null || value.isMissingNode()) {
                 return new Failed(false, "no JSON value");
@@ -94,14 +94,13 @@ public final class StrictJson {
     }
 
     /**
-     * Jackson signals a cut-off value either as {@link JsonEOFException} or, when the input ends where a value
-     * should start ({@code [1, 2,}), as a mismatched-input error positioned at the end of the text.
+     * Jackson signals a cut-off value as {@link JsonEOFException}, except inside arrays ({@code [1, 2,}) where
+     * it raises a plain parse error worded "Unexpected end-of-input". A bad token that merely ends the text
+     * ({@code nope}) is a parse error, not a cut-off.
      */
-    private static boolean atEndOfInput(JsonProcessingException e, String text) {
-        if (e instanceof JsonEOFException) {
-            return true;
-        }
-        return e.getLocation() != null && e.getLocation().getCharOffset() >= text.stripTrailing().length();
+    private static boolean atEndOfInput(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        return e instanceof JsonEOFException || (message != null && message.startsWith("Unexpected end-of-input"));
     }
 
     private static String location(JsonProcessingException e) {

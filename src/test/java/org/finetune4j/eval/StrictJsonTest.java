@@ -46,6 +46,8 @@ class StrictJsonTest {
         "{\"a\":1,}",
         "{\"a\":01}",
         "Sure, here it is",
+        "nope",
+        "{\"a\":1} ]",
         "",
         "   "})
     void leniencesAndGarbageAreNotJsonAndNotTruncation(String text) {
