@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.io.HostTensor;
+import org.finetune4j.io.NDArrays;
+import org.finetune4j.io.TensorDType;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.Embedding;
 import org.finetune4j.model.Linear;
@@ -28,7 +30,6 @@ import org.finetune4j.model.ModelResources;
 import org.finetune4j.model.Module;
 import org.finetune4j.model.ModuleList;
 import org.finetune4j.model.RmsNorm;
-import org.finetune4j.model.TensorBridge;
 import org.finetune4j.model.WeightSource;
 
 /**
@@ -98,7 +99,7 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         NDManager m = res.manager();
         DataType type = res.computeType();
         float eps = (float) config.rmsNormEps();
-        Embedding embed = new Embedding(TensorBridge.toNDArray(m, weights.get("model.embed_tokens.weight"), type), false);
+        Embedding embed = new Embedding(load(m, weights.get("model.embed_tokens.weight"), type), false);
         ModuleList<LlamaDecoderLayer> layers = new ModuleList<>();
         for (int i = 0; i < config.numHiddenLayers(); i++) {
             String p = "model.layers." + i + ".";
@@ -120,13 +121,19 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
     }
 
     private static Linear linear(WeightSource w, String prefix, boolean bias, NDManager m, DataType type) {
-        NDArray weight = TensorBridge.toNDArray(m, w.get(prefix + ".weight"), type);
-        NDArray b = bias ? TensorBridge.toNDArray(m, w.get(prefix + ".bias"), type) : null;
+        NDArray weight = load(m, w.get(prefix + ".weight"), type);
+        NDArray b = bias ? load(m, w.get(prefix + ".bias"), type) : null;
         return new Linear(weight, b, false);
     }
 
     private static RmsNorm norm(WeightSource w, String name, float eps, ModelResources res) {
-        return new RmsNorm(TensorBridge.toNDArray(res.manager(), w.get(name), res.computeType()), eps, res.scalars(), false);
+        return new RmsNorm(load(res.manager(), w.get(name), res.computeType()), eps, res.scalars(), false);
+    }
+
+    /** A stored floating-point tensor on the model's device in its compute dtype (bf16 widened on CPU). */
+    private static NDArray load(NDManager m, HostTensor t, DataType type) {
+        NDArray a = NDArrays.toNDArray(m, t, m.getDevice().isGpu() ? type : DataType.FLOAT32);
+        return a.getDataType() == type ? a : a.toType(type, false);
     }
 
     /** Every tensor a checkpoint of this config holds, with its shape, in HF's order. */
@@ -329,7 +336,7 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
     public Map<String, HostTensor> stateDict() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
         for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
-            out.put(e.getKey(), TensorBridge.toHost(e.getValue().getArray()));
+            out.put(e.getKey(), NDArrays.fromNDArray(e.getValue().getArray(), TensorDType.F32));
         }
         return out;
     }
