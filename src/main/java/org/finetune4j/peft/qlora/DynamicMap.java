@@ -13,9 +13,10 @@ import java.util.Arrays;
  * index 255 is 1.0. The map is dense near 0 (1e-7 resolution in the smallest decade) and coarse near
  * ±1 (steps of 0.0140625), which suits absmax deviations that are mostly small.
  *
- * <p>The linspace uses libtorch's scalar CPU formula ({@link Float32#linspace}); libtorch's AVX
- * kernel may round a few interior points differently in the last bit, which is why readers of stored
- * maps compare with a tolerance rather than bit for bit.
+ * <p>The linspace reproduces libtorch's CPU result bit for bit ({@link Float32#linspace}, fused
+ * multiply-add), and the test compares the whole map with one computed by libtorch itself. A map
+ * written on a machine whose libtorch kernel does not fuse could differ in the last bit of a few
+ * entries, which is why readers of stored maps compare with a small tolerance.
  */
 public final class DynamicMap {
     /** Number of entries (8 bits). */
