@@ -1,0 +1,69 @@
+package org.finetune4j.peft.qlora;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.util.Random;
+import org.finetune4j.runtime.Djl;
+import org.junit.jupiter.api.Test;
+
+class Nf4NDArraysTest {
+
+    private static Nf4Tensor gaussian(int rows, int cols, Nf4Options options, long seed) {
+        Random r = new Random(seed);
+        float[] w = new float[rows * cols];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) (0.03 * r.nextGaussian());
+        }
+        return Nf4Tensor.quantize(w, new long[] {rows, cols}, options);
+    }
+
+    @Test
+    void engineWeightEqualsJavaDequantizationExactly() {
+        Nf4Tensor dq = gaussian(1376, 512, Nf4Options.defaults(), 1);
+        Nf4Tensor odd = gaussian(7, 13, Nf4Options.builder().optDoubleQuant(false).build(), 2);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            NDArray a = Nf4NDArrays.dequantize(m, dq);
+            assertEquals(new Shape(1376, 512), a.getShape());
+            assertEquals(DataType.FLOAT32, a.getDataType());
+            assertArrayEquals(dq.dequantize(), a.toFloatArray());
+
+            float[] scratch = new float[1376 * 512]; // larger than needed for the second tensor
+            NDArray b = Nf4NDArrays.dequantize(m, odd, scratch);
+            assertEquals(new Shape(7, 13), b.getShape());
+            assertArrayEquals(odd.dequantize(), b.toFloatArray());
+        }
+    }
+
+    @Test
+    void dequantizedWeightIsAConstantUnderGradientRecording() {
+        Nf4Tensor t = gaussian(4, 64, Nf4Options.defaults(), 3);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            NDArray x = m.ones(new Shape(2, 64));
+            x.setRequiresGradient(true);
+            try (GradientCollector gc = Djl.engine().newGradientCollector()) {
+                NDArray w = Nf4NDArrays.dequantize(m, t);
+                assertFalse(w.hasGradient());
+                NDArray y = x.matMul(w.transpose()).sum(); // (2, 64) x (64, 4)
+                gc.backward(y);
+            }
+            // d(sum(x Wᵀ))/dx = column sums of W, the same for both rows
+            float[] w = t.dequantize();
+            float[] grad = x.getGradient().toFloatArray();
+            for (int j = 0; j < 64; j++) {
+                float expected = 0;
+                for (int o = 0; o < 4; o++) {
+                    expected += w[o * 64 + j];
+                }
+                assertEquals(expected, grad[j], 1e-6f);
+                assertEquals(expected, grad[64 + j], 1e-6f);
+            }
+        }
+    }
+}
