@@ -83,7 +83,9 @@ public final class Generator {
         Sampler sampler = new Sampler(config);
         JniUtils.setGradMode(false); // new threads start recording graphs (notes §5); generation never needs one
         try (NDManager gen = model.resources().newStepManager()) {
-            KvCache cache = new KvCache(model.config(), b, capacity, gen, model.resources().computeType());
+            KvCache cache = new KvCache(model.config(), b, capacity + model.extraCachePositions(), gen,
+                    model.resources().computeType());
+            int filled = maxPrompt; // positions of the caller's tokens in the cache (virtual tokens excluded)
             float[] logits;
             try (NDManager step = gen.newSubManager()) {
                 NDArray ids = step.create(prefill, new Shape(b, maxPrompt));
@@ -125,7 +127,7 @@ public final class Generator {
                 if (!anyActive || s == maxNew - 1) {
                     break;
                 }
-                int past = cache.length();
+                int past = filled++;
                 for (int r = 0; r < b; r++) {
                     segments[r][past] = reasons[r] == null ? 0 : -1; // finished rows only feed padding
                 }

@@ -17,4 +17,12 @@ public interface CausalLM {
 
     /** Logits (B, T, V) — or (B, 1, V) with {@code lastPositionOnly} — for the real tokens of {@code in}. */
     NDArray forward(ForwardInput in);
+
+    /**
+     * KV-cache positions the model adds in front of the caller's tokens (prompt tuning's virtual tokens);
+     * a generator sizes its cache with this. The caller keeps addressing only its own tokens.
+     */
+    default int extraCachePositions() {
+        return 0;
+    }
 }

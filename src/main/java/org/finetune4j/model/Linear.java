@@ -39,7 +39,13 @@ public final class Linear extends LinearLayer {
         return weight.getArray();
     }
 
+    @Override
+    public NDArray denseWeight(ai.djl.ndarray.NDManager m) {
+        return weight.getArray();
+    }
+
     /** The bias, or null. */
+    @Override
     public NDArray bias() {
         return bias == null ? null : bias.getArray();
     }

@@ -12,6 +12,15 @@ public abstract class LinearLayer extends Module {
     /** {@code (…, in) -> (…, out)}. */
     public abstract NDArray forward(NDArray x);
 
+    /**
+     * The dense weight {@code (out, in)} this layer applies: the stored tensor itself for a plain layer
+     * (do not close it), or a dequantised copy attached to {@code m}.
+     */
+    public abstract NDArray denseWeight(ai.djl.ndarray.NDManager m);
+
+    /** The bias {@code (out)}, or null. */
+    public abstract NDArray bias();
+
     public abstract int inFeatures();
 
     public abstract int outFeatures();

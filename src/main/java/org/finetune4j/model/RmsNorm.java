@@ -19,10 +19,11 @@ public final class RmsNorm extends Module {
     /** (…, D) -> (…, D). */
     public NDArray forward(NDArray x) {
         ai.djl.ndarray.types.DataType t = x.getDataType();
-        NDArray xf = t == ai.djl.ndarray.types.DataType.FLOAT32 ? x : x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false);
+        boolean half = t == ai.djl.ndarray.types.DataType.FLOAT16 || t == ai.djl.ndarray.types.DataType.BFLOAT16;
+        NDArray xf = half ? x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : x;
         NDArray variance = xf.square().mean(new int[] {-1}, true); // (…, 1)
         NDArray y = xf.div(variance.add(eps).sqrt()); // a 0-d eps does not change the float32 result type
-        if (t != ai.djl.ndarray.types.DataType.FLOAT32) {
+        if (half) {
             y = y.toType(t, false);
         }
         return y.mul(weight.getArray());

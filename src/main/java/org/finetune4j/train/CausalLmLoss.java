@@ -36,8 +36,8 @@ public final class CausalLmLoss {
             }
         }
         NDArray shifted = logits.get(new NDIndex(":, :-1")); // (B, T-1, V)
-        if (shifted.getDataType() != DataType.FLOAT32) {
-            shifted = shifted.toType(DataType.FLOAT32, false);
+        if (shifted.getDataType() == DataType.FLOAT16 || shifted.getDataType() == DataType.BFLOAT16) {
+            shifted = shifted.toType(DataType.FLOAT32, false); // half precision is upcast; float64 stays
         }
         NDArray logp = shifted.logSoftmax(2); // (B, T-1, V)
         NDArray tgt = step.create(targets, new Shape(b, t - 1, 1));

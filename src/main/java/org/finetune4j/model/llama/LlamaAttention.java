@@ -77,14 +77,15 @@ public final class LlamaAttention extends Module {
         NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2)) // (B, H_kv, groups·T, Tk)
                 .reshape(b, heads, t, tk); // (B, H, T, Tk)
         DataType type = scores.getDataType();
-        if (type != DataType.FLOAT32) {
-            scores = scores.toType(DataType.FLOAT32, false);
+        boolean half = type == DataType.FLOAT16 || type == DataType.BFLOAT16;
+        if (half) {
+            scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF
         }
         if (ctx.mask() != null) {
             scores = scores.add(ctx.mask()); // (B, 1, T, Tk) broadcast over heads
         }
         NDArray probs = scores.softmax(3);
-        if (type != DataType.FLOAT32) {
+        if (half) {
             probs = probs.toType(type, false);
         }
         NDArray out = probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
