@@ -1,0 +1,70 @@
+package org.finetune4j.task;
+
+import java.time.LocalDate;
+import java.util.Objects;
+
+/**
+ * The system prompts of the payments task. Training data, notebooks and evaluation must all use these exact
+ * texts: a model fine-tuned under one prompt is only measured fairly under the same prompt.
+ *
+ * <p>Both prompts end with the line {@code "Tanggal referensi / reference date: YYYY-MM-DD"}; relative dates in
+ * the user message ("besok", "next Friday") are resolved against that date (see {@link RelativeDates}).
+ */
+public final class TaskPrompts {
+
+    /** Prefix of the last line of every system prompt; the ISO date follows it. */
+    public static final String REFERENCE_DATE_LABEL = "Tanggal referensi / reference date: ";
+
+    /** The JSON-only prompt without its reference-date line. */
+    public static final String JSON_INSTRUCTIONS = String.join("\n",
+            "You are a payments assistant for Indonesian users. The user writes in Indonesian, English or a mix.",
+            "Answer with ONLY one JSON object, no other text, with exactly these fields in this order:",
+            "intent (transfer|pay_bill|top_up|buy_airtime|check_balance|request_money|transaction_history|unknown),",
+            "amount (number in major units or null), currency (ISO 4217, IDR if none is named; null without amount),",
+            "recipient (person or phone number, or null), provider (biller, e-wallet or operator, or null),",
+            "date (YYYY-MM-DD resolved against the reference date, or null), note (purpose, or null).",
+            "Use null for anything the message does not say. No actionable request: intent unknown, all else null.");
+
+    /** The prose prompt (used only to pretrain the base model) without its reference-date line. */
+    public static final String PROSE_INSTRUCTIONS = String.join("\n",
+            "You are a payments assistant for Indonesian users. The user writes in Indonesian, English or a mix.",
+            "Confirm what the user asked for in one short sentence, in the user's language (Indonesian for mixed",
+            "messages), stating the amount, recipient, provider, date and purpose when given.",
+            "If the message is not a payment request, say politely that you only help with payments.");
+
+    private TaskPrompts() {
+    }
+
+    /** The JSON-only system prompt for a conversation whose "today" is {@code referenceDate}. */
+    public static String jsonSystemPrompt(LocalDate referenceDate) {
+        return JSON_INSTRUCTIONS + "\n" + referenceLine(referenceDate);
+    }
+
+    /** The prose system prompt (no JSON rule) for a conversation whose "today" is {@code referenceDate}. */
+    public static String proseSystemPrompt(LocalDate referenceDate) {
+        return PROSE_INSTRUCTIONS + "\n" + referenceLine(referenceDate);
+    }
+
+    /**
+     * Reads the reference date back from a system prompt of either variant.
+     *
+     * @throws IllegalArgumentException if the prompt has no well-formed reference-date line
+     */
+    public static LocalDate referenceDate(String systemPrompt) {
+        Objects.requireNonNull(systemPrompt, "systemPrompt");
+        int at = systemPrompt.lastIndexOf(REFERENCE_DATE_LABEL);
+        if (at < 0) {
+            throw new IllegalArgumentException("system prompt has no '" + REFERENCE_DATE_LABEL.trim() + "' line");
+        }
+        String rest = systemPrompt.substring(at + REFERENCE_DATE_LABEL.length()).trim();
+        try {
+            return LocalDate.parse(rest);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("system prompt reference date is not YYYY-MM-DD: '" + rest + "'", e);
+        }
+    }
+
+    private static String referenceLine(LocalDate referenceDate) {
+        return REFERENCE_DATE_LABEL + Objects.requireNonNull(referenceDate, "referenceDate");
+    }
+}
