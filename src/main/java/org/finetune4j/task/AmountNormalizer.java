@@ -80,8 +80,8 @@ public final class AmountNormalizer {
     /** Digits with optional currency prefix, multiplier, "juta … ribu" compound and currency suffix. */
     private static final Pattern DIGIT_AMOUNT = Pattern.compile(
             "(?:" + PREFIX + "\\s*)?(?<![\\d.,])(?<num>" + NUM + ")(?![\\d])"
-                    + "(?:\\s*(?<mul>" + MUL + ")(?![\\p{L}]))?"
-                    + "(?:\\s+(?<num2>\\d{1,3})\\s*(?<mul2>rb|ribu|rebu|rbu|k)(?![\\p{L}]))?"
+                    + "(?:\\s*(?<mul>" + MUL + ")(?![\\p{L}])"
+                    + "(?:(?<=jt|juta)\\s+(?<num2>\\d{1,3})\\s*(?<mul2>rb|ribu|rebu|rbu|k)(?![\\p{L}]))?)?"
                     + "(?:\\s*(?<suf>" + SUFFIX + ")(?![\\p{L}]))?");
 
     private static final Pattern WORD = Pattern.compile("\\p{L}+");
@@ -203,11 +203,7 @@ public final class AmountNormalizer {
             if (m.group("mul") != null) {
                 value = value.multiply(BigDecimal.valueOf(MULTIPLIER.get(m.group("mul"))));
             }
-            if (m.group("num2") != null) {
-                // "2 juta 500 ribu": only meaningful after a million multiplier
-                if (m.group("mul") == null || MULTIPLIER.get(m.group("mul")) != 1_000_000L) {
-                    continue;
-                }
+            if (m.group("num2") != null) { // "2 juta 500 ribu": the regex allows it only after jt/juta
                 value = value.add(new BigDecimal(m.group("num2"))
                         .multiply(BigDecimal.valueOf(MULTIPLIER.get(m.group("mul2")))));
             }

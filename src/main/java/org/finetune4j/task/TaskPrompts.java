@@ -17,20 +17,18 @@ public final class TaskPrompts {
 
     /** The JSON-only prompt without its reference-date line. */
     public static final String JSON_INSTRUCTIONS = String.join("\n",
-            "You are a payments assistant for Indonesian users. The user writes in Indonesian, English or a mix.",
-            "Answer with ONLY one JSON object, no other text, with exactly these fields in this order:",
-            "intent (transfer|pay_bill|top_up|buy_airtime|check_balance|request_money|transaction_history|unknown),",
-            "amount (number in major units or null), currency (ISO 4217, IDR if none is named; null without amount),",
-            "recipient (person or phone number, or null), provider (biller, e-wallet or operator, or null),",
-            "date (YYYY-MM-DD resolved against the reference date, or null), note (purpose, or null).",
-            "Use null for anything the message does not say. No actionable request: intent unknown, all else null.");
+            "Payments assistant for Indonesian users; messages are in Indonesian, English or mixed.",
+            "Reply with ONLY one JSON object, fields in this order: intent (transfer|pay_bill|top_up|buy_airtime|"
+                    + "check_balance|request_money|transaction_history|unknown), amount (number or null), currency "
+                    + "(ISO 4217, IDR if none named, null without amount), recipient, provider, date (YYYY-MM-DD, "
+                    + "resolved against the reference date), note (purpose).",
+            "Use null for anything not stated; no payment request means intent unknown and all else null.");
 
     /** The prose prompt (used only to pretrain the base model) without its reference-date line. */
     public static final String PROSE_INSTRUCTIONS = String.join("\n",
-            "You are a payments assistant for Indonesian users. The user writes in Indonesian, English or a mix.",
-            "Confirm what the user asked for in one short sentence, in the user's language (Indonesian for mixed",
-            "messages), stating the amount, recipient, provider, date and purpose when given.",
-            "If the message is not a payment request, say politely that you only help with payments.");
+            "Payments assistant for Indonesian users; messages are in Indonesian, English or mixed.",
+            "Confirm the request in one short sentence in the user's language (Indonesian if mixed); "
+                    + "if it is not a payment request, say you only help with payments.");
 
     private TaskPrompts() {
     }
