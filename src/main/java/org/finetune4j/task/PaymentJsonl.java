@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -94,6 +95,10 @@ public final class PaymentJsonl {
                 sb.append(l).append('\n');
             }
             Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+            if (Files.getFileStore(tmp).supportsFileAttributeView("posix")) {
+                // temp files are created owner-only; data files are meant to be shared
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
