@@ -1,0 +1,78 @@
+package org.finetune4j.task;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Word lists the generator draws from. Recipient names and phone prefixes are partitioned so that the test
+ * split names people and numbers the model never saw in training.
+ */
+final class PaymentLexicon {
+
+    /** Base names; every fifth (index % 5 == 4) is reserved for the test split. */
+    static final List<String> NAMES = List.of(
+            "Budi", "Sari", "Andi", "Dewi", "Rina", "Agus", "Putri", "Joko", "Wati", "Rizky",
+            "Fajar", "Intan", "Eko", "Siti", "Bayu", "Yusuf", "Maya", "Dimas", "Ayu", "Hendra",
+            "Lestari", "Taufik", "Nadia", "Reza", "Indah", "Galih", "Citra", "Wahyu", "Fitri", "Arif",
+            "Sarah", "John", "Michael", "Emma", "David", "Olivia", "Kevin", "Jessica", "Daniel", "Grace",
+            "Ketut", "Made", "Nyoman", "Yohanes", "Melati", "Bambang", "Yanti", "Irfan", "Novi", "Ilham");
+
+    static final List<String> HONORIFICS_ID = List.of("Pak", "Bu", "Mas", "Mbak", "Kak", "Bang");
+
+    /** Mobile prefixes; train/validation and test draw from disjoint sets. */
+    static final List<String> PHONE_PREFIXES_TRAIN = List.of("0811", "0812", "0813", "0852", "0857", "0817", "0895", "0819");
+    static final List<String> PHONE_PREFIXES_TEST = List.of("0821", "0822", "0838", "0881", "0896");
+
+    static final List<String> BILLERS = List.of("PLN", "BPJS", "PDAM", "IndiHome", "First Media", "Biznet", "MyRepublic");
+    static final List<String> WALLETS = List.of("GoPay", "OVO", "DANA", "ShopeePay", "LinkAja");
+    static final List<String> OPERATORS = List.of("Telkomsel", "XL", "Indosat", "Tri", "Smartfren", "by.U");
+
+    static final List<String> NOTES_ID = List.of("makan siang", "bayar kos", "patungan kado", "uang bensin", "arisan",
+            "cicilan motor", "beli buku", "ongkir", "uang jajan", "bayar utang", "sewa bulan ini", "tiket konser",
+            "oleh-oleh", "servis motor", "iuran RT", "uang sekolah", "bukber", "kado ultah");
+    static final List<String> NOTES_EN = List.of("lunch", "rent", "birthday gift", "concert tickets", "taxi fare",
+            "dinner last night", "groceries", "the book", "coffee", "team outing", "phone repair", "school fees");
+
+    static final List<String> FOREIGN = List.of("USD", "USD", "USD", "SGD", "EUR", "MYR", "JPY", "AUD", "GBP");
+
+    private PaymentLexicon() {
+    }
+
+    static boolean isTestName(int index) {
+        return index % 5 == 4;
+    }
+
+    /** A person's name for {@code split}, sometimes with an Indonesian honorific (kept in the gold answer). */
+    static String name(Split split, Language lang, Random r) {
+        boolean test = split == Split.TEST;
+        int i;
+        do {
+            i = r.nextInt(NAMES.size());
+        } while (isTestName(i) != test);
+        String n = NAMES.get(i);
+        if (lang != Language.EN && r.nextInt(4) == 0) {
+            return HONORIFICS_ID.get(r.nextInt(HONORIFICS_ID.size())) + " " + n;
+        }
+        return n;
+    }
+
+    /** Gold phone number (digits only, 11–13 long) for {@code split}. */
+    static String phone(Split split, Random r) {
+        List<String> prefixes = split == Split.TEST ? PHONE_PREFIXES_TEST : PHONE_PREFIXES_TRAIN;
+        StringBuilder sb = new StringBuilder(prefixes.get(r.nextInt(prefixes.size())));
+        int rest = 7 + r.nextInt(3);
+        for (int k = 0; k < rest; k++) {
+            sb.append((char) ('0' + r.nextInt(10)));
+        }
+        return sb.toString();
+    }
+
+    /** How the user writes a gold phone number: as is, grouped with dashes or spaces, or with +62. */
+    static String writePhone(String phone, Random r) {
+        return switch (r.nextInt(5)) {
+            case 0 -> phone.substring(0, 4) + "-" + phone.substring(4, 8) + "-" + phone.substring(8);
+            case 1 -> phone.substring(0, 4) + " " + phone.substring(4, 8) + " " + phone.substring(8);
+            default -> phone;
+        };
+    }
+}
