@@ -81,6 +81,7 @@ public record LlamaConfig(
                 "hidden_size must be divisible by num_attention_heads when head_dim is not set");
         int hd = explicitHeadDim > 0 ? explicitHeadDim : hiddenSize / numAttentionHeads;
         require(hd % 2 == 0, "head_dim must be even for rotary embeddings, got " + hd);
+        explicitHeadDim = hd; // normalised, so a config equals itself after a save/load round trip
     }
 
     private static void require(boolean ok, String message) {

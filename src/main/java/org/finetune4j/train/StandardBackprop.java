@@ -23,6 +23,11 @@ public final class StandardBackprop implements GradientComputer {
                 .optSegments(batch.segments()).optPositions(batch.positions()).build();
     }
 
+    /** A 0-d loss as a double, whatever its float type. */
+    static double value(NDArray scalar) {
+        return scalar.getDataType() == ai.djl.ndarray.types.DataType.FLOAT64 ? scalar.getDouble() : scalar.getFloat();
+    }
+
     static long[] flatten(long[][] x) {
         int t = x[0].length;
         long[] out = new long[x.length * t];
@@ -39,13 +44,13 @@ public final class StandardBackprop implements GradientComputer {
             // A native 0-d scale (not loss.mul(float)): Number ops corrupt gradients in DJL 0.36 (notes §0).
             NDArray scaleConst = step.full(new Shape(), scale, loss.getDataType());
             gc.backward(loss.mul(scaleConst));
-            return loss.getFloat();
+            return value(loss);
         }
     }
 
     @Override
     public double lossSum(TokenBatch batch, NDManager step) {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        return CausalLmLoss.sum(model.forward(input(batch, step)), batch, step).getFloat();
+        return value(CausalLmLoss.sum(model.forward(input(batch, step)), batch, step));
     }
 }

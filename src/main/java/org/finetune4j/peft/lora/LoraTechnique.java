@@ -48,8 +48,10 @@ public final class LoraTechnique implements AppliedTechnique {
             if (lora.useDora()) {
                 try (NDManager tmp = m.newSubManager()) {
                     NDArray w = base.denseWeight(tmp);
-                    float[] norms = w.square().sum(new int[] {1}).sqrt().toFloatArray(); // row norms of W
-                    magnitude = m.create(norms, new Shape(out)).toType(model.resources().computeType(), false);
+                    NDArray norms = w.square().sum(new int[] {1}).sqrt(); // (out) row norms of W
+                    norms.attach(tmp);
+                    magnitude = norms.duplicate(); // a copy owned by the parameters' manager
+                    magnitude.attach(m);
                 }
             }
             LoraLinear wrapper = new LoraLinear(base, a, b, magnitude, (float) lora.scaling(), (float) lora.dropout(),
