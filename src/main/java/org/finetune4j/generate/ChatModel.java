@@ -1,0 +1,156 @@
+package org.finetune4j.generate;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.finetune4j.chat.ChatCompleter;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.model.CausalLM;
+import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.tokenizer.HfTokenizer;
+import org.finetune4j.tokenizer.StreamingDecoder;
+
+/**
+ * Step 8 of the guide: talk to a model. Renders the conversation with the model's chat template,
+ * generates with the KV cache, stops at EOS or the end-of-turn token, and returns the assistant text.
+ * Many conversations are answered in left-padded batches (fast evaluation on a CPU).
+ */
+public final class ChatModel implements ChatCompleter, AutoCloseable {
+    /** End-of-turn tokens of common chat templates; the ones this vocabulary has are stop tokens. */
+    public static final List<String> END_OF_TURN_TOKENS =
+            List.of("<|im_end|>", "<|eot_id|>", "<|end_of_text|>", "<end_of_turn>", "<|endoftext|>", "</s>");
+
+    private final CausalLM model;
+    private final HfTokenizer tokenizer;
+    private final SamplingConfig defaults;
+    private int batchSize = 16;
+
+    public ChatModel(CausalLM model, HfTokenizer tokenizer, GenerationConfig generation) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.defaults = SamplingConfig.builder().optMaxNewTokens(256).optDefaults(generation)
+                .optStopTokenIds(stopTokens(model, tokenizer, generation)).build();
+    }
+
+    /** Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory. */
+    public static ChatModel load(Path dir) throws IOException {
+        return new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));
+    }
+
+    static Set<Long> stopTokens(CausalLM model, HfTokenizer tok, GenerationConfig gen) {
+        Set<Long> ids = new LinkedHashSet<>();
+        model.config().eosTokenIds().forEach(i -> ids.add((long) i));
+        gen.eosTokenIds().forEach(i -> ids.add((long) i));
+        tok.eosTokenId().ifPresent(ids::add);
+        for (String t : END_OF_TURN_TOKENS) {
+            tok.tokenId(t).ifPresent(ids::add);
+        }
+        return ids;
+    }
+
+    /** The sampling settings used when none are given: the checkpoint's, greedy by default. */
+    public SamplingConfig defaultSampling() {
+        return defaults;
+    }
+
+    /** Conversations per generation batch in {@link #completeAll}. */
+    public ChatModel optBatchSize(int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive");
+        }
+        this.batchSize = batchSize;
+        return this;
+    }
+
+    @Override
+    public String complete(List<ChatMessage> conversation) {
+        return chat(conversation, defaults);
+    }
+
+    /** The assistant's reply with the default sampling. */
+    public String chat(List<ChatMessage> conversation) {
+        return chat(conversation, defaults);
+    }
+
+    public String chat(List<ChatMessage> conversation, SamplingConfig sampling) {
+        return generator().generate(prompt(conversation), withStops(sampling), TokenListener.NONE).text();
+    }
+
+    /** Streams the reply: {@code onText} receives each newly decoded piece as soon as it is complete. */
+    public String chatStream(List<ChatMessage> conversation, SamplingConfig sampling, Consumer<String> onText) {
+        SamplingConfig s = withStops(sampling);
+        StreamingDecoder decoder = tokenizer.streamingDecoder(true);
+        GeneratedSequence g = generator().generate(prompt(conversation), s, (row, token) -> {
+            if (!s.stopTokenIds().contains(token)) {
+                String piece = decoder.push(token);
+                if (!piece.isEmpty()) {
+                    onText.accept(piece);
+                }
+            }
+        });
+        String rest = decoder.flush();
+        if (!rest.isEmpty()) {
+            onText.accept(rest);
+        }
+        return g.text();
+    }
+
+    @Override
+    public List<String> completeAll(List<List<ChatMessage>> conversations) {
+        return chatAll(conversations, defaults);
+    }
+
+    /** Replies to many conversations, {@code batchSize} at a time. */
+    public List<String> chatAll(List<List<ChatMessage>> conversations, SamplingConfig sampling) {
+        SamplingConfig s = withStops(sampling);
+        List<String> out = new ArrayList<>(conversations.size());
+        Generator gen = generator();
+        for (int i = 0; i < conversations.size(); i += batchSize) {
+            List<long[]> prompts = new ArrayList<>();
+            for (List<ChatMessage> c : conversations.subList(i, Math.min(conversations.size(), i + batchSize))) {
+                prompts.add(prompt(c));
+            }
+            gen.generate(prompts, s, TokenListener.NONE).forEach(g -> out.add(g.text()));
+        }
+        return out;
+    }
+
+    private SamplingConfig withStops(SamplingConfig s) {
+        Set<Long> ids = new LinkedHashSet<>(defaults.stopTokenIds());
+        ids.addAll(s.stopTokenIds());
+        return s.toBuilder().optStopTokenIds(ids).build();
+    }
+
+    private long[] prompt(List<ChatMessage> conversation) {
+        return tokenizer.applyChatTemplate(conversation, true);
+    }
+
+    private Generator generator() {
+        return new Generator(model, ids -> tokenizer.decode(ids, true));
+    }
+
+    public CausalLM model() {
+        return model;
+    }
+
+    public HfTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        if (model instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("closing the model failed", e);
+            }
+        }
+    }
+}

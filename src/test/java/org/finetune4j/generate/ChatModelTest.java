@@ -1,0 +1,78 @@
+package org.finetune4j.generate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.model.ModelResources;
+import org.finetune4j.model.llama.LlamaForCausalLM;
+import org.finetune4j.runtime.DevicePolicy;
+import org.finetune4j.runtime.Djl;
+import org.finetune4j.tokenizer.HfTokenizer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ChatModelTest {
+    static NDManager root;
+    static ChatModel chat;
+    static HfTokenizer tok;
+
+    @BeforeAll
+    static void load() throws Exception {
+        tok = HfTokenizer.load(Path.of("src/test/resources/tiny-tokenizer"));
+        LlamaConfig c = LlamaConfig.builder().setVocabSize(tok.vocabSize()).setHiddenSize(32).setIntermediateSize(48)
+                .setNumHiddenLayers(2).setNumAttentionHeads(4).optMaxPositionEmbeddings(256).build();
+        root = Djl.engine().newBaseManager();
+        LlamaForCausalLM model = LlamaForCausalLM.fromWeights(c, LlamaForCausalLM.randomWeights(c, 9, 0.5),
+                ModelResources.create(root, DevicePolicy.cpu()));
+        chat = new ChatModel(model, tok, GenerationConfig.DEFAULTS);
+    }
+
+    @AfterAll
+    static void close() {
+        chat.close();
+        root.close();
+    }
+
+    static List<ChatMessage> conversation(String user) {
+        return List.of(ChatMessage.system("Jawab dalam JSON."), ChatMessage.user(user));
+    }
+
+    @Test
+    void endOfTurnTokenStopsGeneration() {
+        assertTrue(chat.defaultSampling().stopTokenIds().contains(tok.tokenId("<|im_end|>").getAsLong()));
+        assertEquals(0.0, chat.defaultSampling().temperature());
+    }
+
+    @Test
+    void replyIsTheDecodedGenerationOfTheRenderedPrompt() {
+        SamplingConfig s = SamplingConfig.greedy(12);
+        long[] prompt = tok.applyChatTemplate(conversation("tf 250rb ke budi"), true);
+        GeneratedSequence g = new Generator(chat.model(), null).generate(prompt,
+                s.toBuilder().optStopTokenIds(chat.defaultSampling().stopTokenIds()).build(), TokenListener.NONE);
+        assertEquals(tok.decode(g.tokens(), true), chat.chat(conversation("tf 250rb ke budi"), s));
+    }
+
+    @Test
+    void streamedPiecesConcatenateToTheReply() {
+        StringBuilder streamed = new StringBuilder();
+        String reply = chat.chatStream(conversation("cek saldo dong"), SamplingConfig.greedy(20), streamed::append);
+        assertEquals(reply, streamed.toString());
+    }
+
+    @Test
+    void batchedRepliesEqualSingleReplies() {
+        List<List<ChatMessage>> convs = List.of(conversation("bayar listrik PLN 1,5jt"), conversation("hi"),
+                conversation("send 20 USD to Sarah on 3 Dec"));
+        List<String> batched = chat.optBatchSize(2).chatAll(convs, SamplingConfig.greedy(10));
+        for (int i = 0; i < convs.size(); i++) {
+            assertEquals(chat.chat(convs.get(i), SamplingConfig.greedy(10)), batched.get(i));
+        }
+    }
+}
