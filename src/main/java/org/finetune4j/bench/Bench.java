@@ -1,0 +1,261 @@
+package org.finetune4j.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.data.BatchSource;
+import org.finetune4j.data.TokenBatch;
+import org.finetune4j.generate.Generator;
+import org.finetune4j.generate.SamplingConfig;
+import org.finetune4j.generate.TokenListener;
+import org.finetune4j.model.ModelResources;
+import org.finetune4j.model.llama.ForwardInput;
+import org.finetune4j.model.llama.LlamaForCausalLM;
+import org.finetune4j.peft.FullFineTuningConfig;
+import org.finetune4j.peft.LoraConfig;
+import org.finetune4j.peft.PeftModel;
+import org.finetune4j.peft.QloraConfig;
+import org.finetune4j.peft.TechniqueConfig;
+import org.finetune4j.peft.TechniqueReport;
+import org.finetune4j.runtime.DevicePolicy;
+import org.finetune4j.runtime.Djl;
+import org.finetune4j.train.CheckpointedBackprop;
+import org.finetune4j.train.GradientComputer;
+import org.finetune4j.train.StandardBackprop;
+import org.finetune4j.train.StepEvent;
+import org.finetune4j.train.Trainer;
+import org.finetune4j.train.TrainerConfig;
+import org.finetune4j.train.TrainingListener;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Benchmarks, not tests: throughput against the matmul rate measured in the same run, and resident
+ * memory over long runs. {@code bench model} times prefill and KV-cached decode; {@code bench train}
+ * times training steps of one technique (run one technique per process so peak memory is its own).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {Bench.ModelBench.class, Bench.TrainBench.class},
+        description = "Measure speed and memory of the decoder and of training.")
+public final class Bench implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    /** Model shape options shared by both benchmarks (defaults: the dim-512, 8-layer model). */
+    static final class Shape_ {
+        @Option(names = "--dim", defaultValue = "512") int dim;
+        @Option(names = "--layers", defaultValue = "8") int layers;
+        @Option(names = "--heads", defaultValue = "8") int heads;
+        @Option(names = "--kv-heads", defaultValue = "8") int kvHeads;
+        @Option(names = "--ffn", defaultValue = "1376") int ffn;
+        @Option(names = "--vocab", defaultValue = "4096") int vocab;
+        @Option(names = "--seq", defaultValue = "256", description = "sequence (prompt) length") int seq;
+        @Option(names = "--batch", defaultValue = "4") int batch;
+
+        LlamaConfig config() {
+            return LlamaConfig.builder().setVocabSize(vocab).setHiddenSize(dim).setIntermediateSize(ffn)
+                    .setNumHiddenLayers(layers).setNumAttentionHeads(heads).optNumKeyValueHeads(kvHeads)
+                    .optMaxPositionEmbeddings(Math.max(2048, 2 * seq)).build();
+        }
+    }
+
+    static long[][] randomTokens(Random r, int b, int t, int vocab) {
+        long[][] ids = new long[b][t];
+        for (long[] row : ids) {
+            for (int i = 0; i < t; i++) {
+                row[i] = r.nextInt(vocab);
+            }
+        }
+        return ids;
+    }
+
+    static String f(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    @Command(name = "model", mixinStandardHelpOptions = true,
+            description = "Prefill and decode tokens/s, GFLOP/s vs measured matmul, RSS over repeated forwards.")
+    static final class ModelBench implements Callable<Integer> {
+        @Mixin Shape_ shape;
+        @Option(names = "--new-tokens", defaultValue = "64") int newTokens;
+        @Option(names = "--decode-batch", defaultValue = "16") int decodeBatch;
+        @Option(names = "--passes", defaultValue = "200", description = "forward passes for the memory check") int passes;
+
+        @Override
+        public Integer call() {
+            DevicePolicy policy = DevicePolicy.fromEnvironment();
+            LlamaConfig c = shape.config();
+            double matmul = MatmulRate.gflops(policy, 2048, 3);
+            Random r = new Random(1);
+            try (NDManager root = Djl.engine().newBaseManager();
+                    LlamaForCausalLM model = LlamaForCausalLM.fromWeights(c, LlamaForCausalLM.randomWeights(c, 1, 0.02),
+                            ModelResources.create(root, policy))) {
+                ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+                System.out.printf(Locale.ROOT, "model: %,d parameters, dim %d, %d layers, vocab %d; device %s%n",
+                        c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.vocabSize(), policy.device());
+                double rssStart = ProcessMemory.rssMb();
+                double rssAt10 = 0;
+                double prefillSeconds = 0;
+                int timed = 0;
+                for (int i = 0; i < passes; i++) {
+                    long[][] ids = randomTokens(r, shape.batch, shape.seq, c.vocabSize());
+                    long t0 = System.nanoTime();
+                    try (NDManager step = model.resources().newStepManager()) {
+                        NDArray x = step.create(flatten(ids), new Shape(shape.batch, shape.seq));
+                        model.forward(ForwardInput.of(x)).getFloat(0, 0, 0);
+                    }
+                    if (i >= 3) { // warm-up excluded
+                        prefillSeconds += (System.nanoTime() - t0) / 1e9;
+                        timed++;
+                    }
+                    if (i == 9) {
+                        rssAt10 = ProcessMemory.rssMb();
+                    }
+                }
+                double prefillTps = shape.batch * shape.seq * timed / prefillSeconds;
+                double prefillGflops = FlopCounter.forward(c, shape.batch, shape.seq) * timed / prefillSeconds / 1e9;
+                double rssEnd = ProcessMemory.rssMb();
+
+                List<long[]> prompts = new ArrayList<>();
+                for (long[] p : randomTokens(r, decodeBatch, 32, c.vocabSize())) {
+                    prompts.add(p);
+                }
+                Generator gen = new Generator(model, null);
+                gen.generate(prompts, SamplingConfig.greedy(4), TokenListener.NONE); // warm-up
+                long t0 = System.nanoTime();
+                gen.generate(prompts, SamplingConfig.greedy(newTokens), TokenListener.NONE);
+                double decodeSeconds = (System.nanoTime() - t0) / 1e9;
+                double decodeTps = (double) decodeBatch * newTokens / decodeSeconds;
+                double decodeFlops = 0;
+                for (int s = 0; s < newTokens; s++) {
+                    decodeFlops += FlopCounter.decodeStep(c, decodeBatch, 32 + s);
+                }
+                System.out.println();
+                System.out.println("| measure | value |");
+                System.out.println("|---|---|");
+                System.out.println("| fp32 matmul 2048³ (best of 3) | " + f(matmul) + " GFLOP/s |");
+                System.out.println("| prefill B=" + shape.batch + " T=" + shape.seq + " | " + f(prefillTps) + " tok/s, "
+                        + f(prefillGflops) + " GFLOP/s (" + String.format(Locale.ROOT, "%.2f", prefillGflops / matmul)
+                        + " of matmul) |");
+                System.out.println("| decode B=" + decodeBatch + ", " + newTokens + " new tokens (KV cache) | "
+                        + f(decodeTps) + " tok/s, " + f(decodeFlops / decodeSeconds / 1e9) + " GFLOP/s |");
+                System.out.println("| RSS start / after 10 / after " + passes + " forwards | " + f(rssStart) + " / "
+                        + f(rssAt10) + " / " + f(rssEnd) + " MB (growth after warm-up "
+                        + f(rssEnd - rssAt10) + " MB) |");
+            }
+            return 0;
+        }
+    }
+
+    static long[] flatten(long[][] x) {
+        long[] out = new long[x.length * x[0].length];
+        for (int i = 0; i < x.length; i++) {
+            System.arraycopy(x[i], 0, out, i * x[0].length, x[0].length);
+        }
+        return out;
+    }
+
+    enum Technique { LORA, QLORA, FULL }
+
+    @Command(name = "train", mixinStandardHelpOptions = true,
+            description = "Training-step throughput and memory of one technique on random tokens.")
+    static final class TrainBench implements Callable<Integer> {
+        @Mixin Shape_ shape;
+        @Option(names = "--technique", defaultValue = "LORA", description = "LORA, QLORA or FULL") Technique technique;
+        @Option(names = "--steps", defaultValue = "1000") int steps;
+        @Option(names = "--early", defaultValue = "50", description = "step of the first RSS reading") int early;
+        @Option(names = "--checkpointing", description = "per-layer activation checkpointing") boolean checkpointing;
+
+        @Override
+        public Integer call() {
+            DevicePolicy policy = DevicePolicy.fromEnvironment();
+            LlamaConfig c = shape.config();
+            double matmul = MatmulRate.gflops(policy, 2048, 3);
+            try (NDManager root = Djl.engine().newBaseManager()) {
+                LlamaForCausalLM base = LlamaForCausalLM.fromWeights(c, LlamaForCausalLM.randomWeights(c, 1, 0.02),
+                        ModelResources.create(root, policy));
+                LoraConfig lora = LoraConfig.builder().build(); // the guide's r = 16, alpha = 16, all projections
+                TechniqueConfig tc = switch (technique) {
+                    case LORA -> lora;
+                    case QLORA -> QloraConfig.of(lora);
+                    case FULL -> FullFineTuningConfig.all();
+                };
+                PeftModel model = PeftModel.create(base, tc, 1);
+                TechniqueReport report = model.report();
+                System.out.println(report);
+                GradientComputer gc = checkpointing ? new CheckpointedBackprop(model) : new StandardBackprop(model);
+                Random r = new Random(2);
+                List<TokenBatch> batches = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    batches.add(TokenBatch.ofFullRows(randomTokens(r, shape.batch, shape.seq, c.vocabSize())));
+                }
+                BatchSource data = new BatchSource() {
+                    @Override
+                    public int batchesPerEpoch() {
+                        return batches.size();
+                    }
+
+                    @Override
+                    public TokenBatch batch(int epoch, int index) {
+                        return batches.get(index);
+                    }
+                };
+                long extra = technique == Technique.FULL ? 0 : report.trainableParameters();
+                double flopsPerStep = FlopCounter.trainStep(c, shape.batch, shape.seq, technique == Technique.FULL, extra);
+                double[] rss = new double[3];
+                long[] timing = new long[2];
+                TrainingListener probe = new TrainingListener() {
+                    @Override
+                    public void onStepEnd(StepEvent e) {
+                        if (e.step() == 3) {
+                            timing[0] = System.nanoTime();
+                        }
+                        if (e.step() == early) {
+                            rss[0] = ProcessMemory.rssMb();
+                        }
+                        if (e.step() == steps) {
+                            timing[1] = System.nanoTime();
+                            rss[1] = ProcessMemory.rssMb();
+                        }
+                        if (e.step() % 50 == 0) {
+                            System.out.printf(Locale.ROOT, "step %d loss %.4f %.0f tok/s RSS %.0f MB%n", e.step(),
+                                    e.loss(), e.tokensPerSecond(), ProcessMemory.rssMb());
+                        }
+                    }
+                };
+                TrainerConfig cfg = TrainerConfig.builder().setLearningRate(technique == Technique.FULL ? 3e-5 : 2e-4)
+                        .optEpochs(1_000_000).optMaxSteps(steps).optMaxGradNorm(1.0).optSeed(1).build();
+                Trainer.builder().setParameters(model.trainableParameters()).setGradientComputer(gc).setTrainData(data)
+                        .setConfig(cfg).addListener(probe).build().fit();
+                double seconds = (timing[1] - timing[0]) / 1e9;
+                double stepsTimed = steps - 3;
+                double tps = stepsTimed * shape.batch * shape.seq / seconds;
+                double gflops = flopsPerStep * stepsTimed / seconds / 1e9;
+                double peak = ProcessMemory.peakRssMb();
+                System.out.println();
+                System.out.println("| technique | tokens/s | GFLOP/s | ratio to matmul (" + f(matmul) + ") | RSS step "
+                        + early + " | RSS step " + steps + " | growth | peak RSS | trainable | frozen MB |");
+                System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+                System.out.printf(Locale.ROOT, "| %s%s | %.0f | %.1f | %.2f | %.0f MB | %.0f MB | %+.1f%% | %.0f MB | %,d | %.1f |%n",
+                        technique, checkpointing ? " (ckpt)" : "", tps, gflops, gflops / matmul, rss[0], rss[1],
+                        100 * (rss[1] - rss[0]) / rss[0], peak, report.trainableParameters(), report.frozenBytes() / 1e6);
+            }
+            return 0;
+        }
+    }
+}
