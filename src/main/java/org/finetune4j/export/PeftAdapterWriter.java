@@ -1,5 +1,6 @@
 package org.finetune4j.export;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -159,13 +160,50 @@ public final class PeftAdapterWriter {
 
     /** Two-space indentation, arrays one element per line, {@code "key": value} as Python's json.dumps. */
     private static DefaultPrettyPrinter pythonStylePrinter() {
-        DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-        DefaultPrettyPrinter p = new DefaultPrettyPrinter()
-                .withSeparators(Separators.createDefaultInstance()
-                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
-        p.indentObjectsWith(indenter);
-        p.indentArraysWith(indenter);
-        return p;
+        return new PythonStylePrinter();
+    }
+
+    /** Jackson's pretty printer, minus the space it puts inside empty objects and arrays ({@code {}}, not {@code { }}). */
+    private static final class PythonStylePrinter extends DefaultPrettyPrinter {
+        PythonStylePrinter() {
+            super(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+            DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
+            indentObjectsWith(indenter);
+            indentArraysWith(indenter);
+        }
+
+        private PythonStylePrinter(PythonStylePrinter base) {
+            super(base);
+        }
+
+        @Override
+        public DefaultPrettyPrinter createInstance() {
+            return new PythonStylePrinter(this);
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            if (entries > 0) {
+                super.writeEndObject(g, entries);
+                return;
+            }
+            if (!_objectIndenter.isInline()) {
+                --_nesting;
+            }
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            if (values > 0) {
+                super.writeEndArray(g, values);
+                return;
+            }
+            if (!_arrayIndenter.isInline()) {
+                --_nesting;
+            }
+            g.writeRaw(']');
+        }
     }
 
     private static String modelCard(PeftModel model, LoraParts lora, String base) {

@@ -78,7 +78,11 @@ class PeftAdapterRoundTripTest {
                 assertTrue(Math.abs(v) <= bound && v != 0f);
             }
         }
-        JsonNode cfg = JSON.readTree(dir.resolve("adapter_config.json").toFile());
+        String text = Files.readString(dir.resolve("adapter_config.json"));
+        // json.dumps(indent=2, sort_keys=True) layout
+        assertTrue(text.startsWith("{\n  \"alpha_pattern\": {},\n  \"auto_mapping\": null,\n"), text);
+        assertTrue(text.contains("\n  \"target_modules\": [\n    \"down_proj\",\n    \"k_proj\","), text);
+        JsonNode cfg = JSON.readTree(text);
         List<String> keys = new ArrayList<>();
         cfg.fieldNames().forEachRemaining(keys::add);
         assertEquals(new ArrayList<>(new TreeSet<>(keys)), keys, "PEFT writes its config with sorted keys");
