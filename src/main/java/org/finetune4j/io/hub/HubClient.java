@@ -264,7 +264,7 @@ public final class HubClient {
         URI current = meta.location();
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest req = request(current, have).GET().build();
-            HttpResponse<InputStream> response = send(req, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = send(req, TimedBodyStream.handler(requestTimeout));
             try (InputStream body = response.body()) {
                 int status = response.statusCode();
                 if (status >= 300 && status < 400) {
@@ -616,7 +616,10 @@ public final class HubClient {
             return this;
         }
 
-        /** Time allowed until the response headers arrive (per request). */
+        /**
+         * Time allowed until the response headers arrive, and between two chunks of a body
+         * (default 30 s); a stalled transfer then fails, is retried and resumes.
+         */
         public Builder optRequestTimeout(Duration timeout) {
             this.requestTimeout = timeout;
             return this;
