@@ -1,0 +1,33 @@
+package org.finetune4j.task;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.finetune4j.train.TrainingResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code pretrain-tiny-base}: reproduces {@code data/models/tiny-base/} (tokenizer and model). */
+@Command(name = "pretrain-tiny-base", mixinStandardHelpOptions = true,
+        description = "Train the bundled tokenizer and tiny base model from the task's prose corpus.")
+public final class PretrainTinyBase implements Callable<Integer> {
+    @Option(names = "--task-dir", defaultValue = "data/task") Path taskDir;
+    @Option(names = "--out", defaultValue = "data/models/tiny-base") Path out;
+    @Option(names = "--epochs", defaultValue = "8") int epochs;
+    @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
+    @Option(names = "--lr", defaultValue = "2e-3") double lr;
+    @Option(names = "--batch-rows", defaultValue = "8") int batchRows;
+    @Option(names = "--seed", defaultValue = "42") long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, 512, lr, seed, maxSteps);
+        TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
+        System.out.println(r);
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new PretrainTinyBase()).execute(args));
+    }
+}
