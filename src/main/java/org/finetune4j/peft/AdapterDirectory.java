@@ -149,4 +149,45 @@ public final class AdapterDirectory {
             dst.set(new NDIndex("..."), src);
         }
     }
+
+    /** Parameters under PEFT's key prefix ({@code base_model.model.} + in-memory name), for {@link #write}. */
+    public static Map<String, NDArray> prefixed(Map<String, Parameter> params) {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        params.forEach((name, p) -> out.put(PEFT_PREFIX + name, p.getArray()));
+        return out;
+    }
+
+    /**
+     * Loads {@code base_model.model.<name>} into each parameter; the file must hold exactly these tensors,
+     * so an adapter saved for another layout is named rather than half-loaded.
+     */
+    public static void copyAll(Map<String, Parameter> params, Map<String, HostTensor> tensors, Path dir)
+            throws IOException {
+        java.util.Set<String> expected = new java.util.TreeSet<>();
+        params.keySet().forEach(n -> expected.add(PEFT_PREFIX + n));
+        if (!expected.equals(new java.util.TreeSet<>(tensors.keySet()))) {
+            java.util.Set<String> missing = new java.util.TreeSet<>(expected);
+            missing.removeAll(tensors.keySet());
+            java.util.Set<String> unexpected = new java.util.TreeSet<>(tensors.keySet());
+            unexpected.removeAll(expected);
+            throw new IOException(dir.resolve(WEIGHTS_FILE) + " does not fit the model: missing " + missing
+                    + ", unexpected " + unexpected);
+        }
+        for (Map.Entry<String, Parameter> e : params.entrySet()) {
+            String key = PEFT_PREFIX + e.getKey();
+            copyInto(e.getValue(), tensors.get(key), key, dir);
+        }
+    }
+
+    /** An enum constant named by a string key, with the allowed names in the error. */
+    public static <E extends Enum<E>> E requireEnum(JsonNode config, String key, Class<E> type, Path dir)
+            throws IOException {
+        String v = requireText(config, key, dir);
+        try {
+            return Enum.valueOf(type, v);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(dir.resolve(CONFIG_FILE) + ": '" + key + "' is " + v + ", expected one of "
+                    + Arrays.toString(type.getEnumConstants()), e);
+        }
+    }
 }
