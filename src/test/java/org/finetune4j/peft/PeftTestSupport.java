@@ -154,7 +154,8 @@ public final class PeftTestSupport {
             set(p, v);
             double numeric = (lp - lm) / (2 * eps);
             double rel = Math.abs(numeric - analytic[i]) / Math.max(1e-6, Math.abs(numeric) + Math.abs(analytic[i]));
-            assertTrue(rel < 1e-4, name + "[" + i + "]: autograd " + analytic[i] + " vs finite difference " + numeric);
+            assertTrue(rel < 1e-4, name + "[" + i + "]: autograd " + analytic[i] + " vs finite difference " + numeric
+                    + " (loss " + lp + " / " + lm + ")");
             maxAbs = Math.max(maxAbs, Math.abs(analytic[i]));
         }
         assertTrue(maxAbs > 1e-6, name + ": every checked gradient is ~0, the check proves nothing");

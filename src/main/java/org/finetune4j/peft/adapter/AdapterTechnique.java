@@ -81,7 +81,8 @@ public final class AdapterTechnique implements AppliedTechnique {
         }
         NDArray downWeight;
         try (NDManager tmp = m.newSubManager()) {
-            downWeight = tmp.create(down, new Shape(r, d)).toType(type, true);
+            // duplicate: a libtorch-owned copy; the created array aliases a Java buffer freed with tmp
+            downWeight = tmp.create(down, new Shape(r, d)).toType(type, false).duplicate();
             downWeight.attach(m);
         }
         return new BottleneckAdapter(downWeight, m.zeros(new Shape(r), type), m.zeros(new Shape(d, r), type),

@@ -117,7 +117,8 @@ public final class PrefixTuningTechnique implements AppliedTechnique {
 
     private static NDArray fill(NDManager m, double[] v, DataType type, long... shape) {
         try (NDManager tmp = m.newSubManager()) {
-            NDArray a = tmp.create(v, new Shape(shape)).toType(type, true);
+            // duplicate: a libtorch-owned copy; the created array aliases a Java buffer freed with tmp
+            NDArray a = tmp.create(v, new Shape(shape)).toType(type, false).duplicate();
             a.attach(m);
             return a;
         }

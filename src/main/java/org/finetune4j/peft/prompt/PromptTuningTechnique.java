@@ -74,7 +74,8 @@ public final class PromptTuningTechnique implements AppliedTechnique {
                 v[i] = rnd.nextGaussian();
             }
             try (NDManager tmp = m.newSubManager()) {
-                initial = tmp.create(v, new Shape(n, d)).toType(base.resources().computeType(), true);
+                initial = tmp.create(v, new Shape(n, d)).toType(base.resources().computeType(), false)
+                        .duplicate(); // a libtorch-owned copy: the created array aliases a Java buffer freed with tmp
                 initial.attach(m);
             }
         } else {
