@@ -16,12 +16,13 @@ public final class PretrainTinyBase implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "8") int epochs;
     @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
-    @Option(names = "--batch-rows", defaultValue = "8") int batchRows;
+    @Option(names = "--batch-rows", defaultValue = "16") int batchRows;
+    @Option(names = "--row-length", defaultValue = "256", description = "packed row length in tokens") int rowLength;
     @Option(names = "--seed", defaultValue = "42") long seed;
 
     @Override
     public Integer call() throws Exception {
-        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, 512, lr, seed, maxSteps);
+        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, rowLength, lr, seed, maxSteps);
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
         System.out.println(r);
         return 0;

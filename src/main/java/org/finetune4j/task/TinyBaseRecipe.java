@@ -12,7 +12,9 @@ import java.util.Locale;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.data.ChatDatasetReader;
 import org.finetune4j.data.Packer;
+import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.data.PackedRow;
 import org.finetune4j.data.PaddedBatchSource;
 import org.finetune4j.data.TokenizedSample;
@@ -51,7 +53,7 @@ public final class TinyBaseRecipe {
     public record Options(int vocabSize, int epochs, int batchRows, int rowLength, double learningRate, long seed,
             int maxSteps) {
         public static Options defaults() {
-            return new Options(4096, 8, 8, 512, 2e-3, 42, 0);
+            return new Options(4096, 8, 16, 256, 2e-3, 42, 0);
         }
     }
 
@@ -66,11 +68,10 @@ public final class TinyBaseRecipe {
     }
 
     /** Every text of the task corpus (JSON and prose variants, all turns) for the tokenizer. */
-    static List<String> tokenizerCorpus(Path taskDir) {
+    static List<String> tokenizerCorpus(Path taskDir) throws IOException {
         List<String> texts = new ArrayList<>();
         for (String f : List.of("train.jsonl", "prose/train.jsonl")) {
-            for (PaymentSample s : PaymentJsonl.read(taskDir.resolve(f))) {
-                List<ChatMessage> conv = f.startsWith("prose") ? s.proseConversation() : s.jsonConversation();
+            for (List<ChatMessage> conv : conversations(taskDir.resolve(f))) {
                 StringBuilder chatml = new StringBuilder();
                 for (ChatMessage m : conv) {
                     texts.add(m.content());
@@ -92,11 +93,21 @@ public final class TinyBaseRecipe {
     }
 
     /** Whole prose conversations as training rows: every token is a target (language-model pretraining). */
-    static List<TokenizedSample> proseSamples(HfTokenizer tok, Path file) {
+    static List<TokenizedSample> proseSamples(HfTokenizer tok, Path file) throws IOException {
         List<TokenizedSample> out = new ArrayList<>();
-        for (PaymentSample s : PaymentJsonl.read(file)) {
-            long[] ids = tok.applyChatTemplate(s.proseConversation(), false);
-            out.add(new TokenizedSample(ids, ids.clone(), file.getFileName() + ":" + s.templateId()));
+        int line = 0;
+        for (List<ChatMessage> conv : conversations(file)) {
+            long[] ids = tok.applyChatTemplate(conv, false);
+            out.add(new TokenizedSample(ids, ids.clone(), file.getFileName() + ":" + ++line));
+        }
+        return out;
+    }
+
+    /** The conversations of an OpenAI-messages JSONL file (JSON or prose variant alike). */
+    static List<List<ChatMessage>> conversations(Path file) throws IOException {
+        List<List<ChatMessage>> out = new ArrayList<>();
+        for (TrainingConversation c : ChatDatasetReader.builder().build().read(file).conversations()) {
+            out.add(c.conversation().messages());
         }
         return out;
     }
