@@ -26,15 +26,26 @@ final class Jinja2Reference {
     /** The outcome of a Python render: the output, or the message of the exception it raised. */
     record Rendered(String output, String error) {}
 
-    /** True when {@code python3} can import jinja2. */
+    /** Interpreters tried in order: the one on PATH, then Debian's (where python3-jinja2 installs). */
+    private static final List<String> PYTHONS = List.of("python3", "/usr/bin/python3");
+    private static String python;
+
+    /** True when a {@code python3} that can import jinja2 exists. */
     static synchronized boolean isAvailable() {
         if (available == null) {
-            try {
-                Process p = new ProcessBuilder("python3", "-c", "import jinja2").redirectErrorStream(true).start();
-                p.getInputStream().readAllBytes();
-                available = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-            } catch (IOException | InterruptedException e) {
-                available = false;
+            available = false;
+            for (String candidate : PYTHONS) {
+                try {
+                    Process p = new ProcessBuilder(candidate, "-c", "import jinja2").redirectErrorStream(true).start();
+                    p.getInputStream().readAllBytes();
+                    if (p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0) {
+                        python = candidate;
+                        available = true;
+                        break;
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // try the next interpreter
+                }
             }
         }
         return available;
@@ -63,7 +74,7 @@ final class Jinja2Reference {
             Files.write(script, in.readAllBytes());
         }
         try {
-            Process p = new ProcessBuilder("python3", script.toString()).start();
+            Process p = new ProcessBuilder(python, script.toString()).start();
             try (OutputStream os = p.getOutputStream()) {
                 os.write(JSON.writeValueAsBytes(request));
             }
