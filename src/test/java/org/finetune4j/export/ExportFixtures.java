@@ -46,20 +46,7 @@ final class ExportFixtures {
 
     /** Logits (T, V) of one sequence. */
     static float[][] logits(CausalLM model, int[] ids) {
-        try (NDManager step = model.resources().newStepManager()) {
-            long[] l = new long[ids.length];
-            for (int i = 0; i < ids.length; i++) {
-                l[i] = ids[i];
-            }
-            NDArray out = model.forward(ForwardInput.of(step.create(l, new Shape(1, ids.length))));
-            float[] flat = out.toFloatArray();
-            int v = model.config().vocabSize();
-            float[][] res = new float[ids.length][v];
-            for (int i = 0; i < ids.length; i++) {
-                System.arraycopy(flat, i * v, res[i], 0, v);
-            }
-            return res;
-        }
+        return org.finetune4j.model.llama.LlamaForCausalLMTestAccess.logits(model, ids);
     }
 
     static double maxAbsDiff(float[][] a, float[][] b) {

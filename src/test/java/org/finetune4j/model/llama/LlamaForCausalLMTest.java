@@ -65,7 +65,7 @@ class LlamaForCausalLMTest {
         return out;
     }
 
-    static float[][] logits(LlamaForCausalLM model, int[] ids) {
+    static float[][] logits(org.finetune4j.model.CausalLM model, int[] ids) {
         try (NDManager step = model.resources().newStepManager()) {
             long[] l = new long[ids.length];
             for (int i = 0; i < ids.length; i++) {

@@ -4,7 +4,7 @@ package org.finetune4j.model.llama;
 public final class LlamaForCausalLMTestAccess {
     private LlamaForCausalLMTestAccess() {}
 
-    public static float[][] logits(LlamaForCausalLM model, int[] ids) {
+    public static float[][] logits(org.finetune4j.model.CausalLM model, int[] ids) {
         return LlamaForCausalLMTest.logits(model, ids);
     }
 }
