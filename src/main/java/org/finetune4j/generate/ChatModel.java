@@ -37,6 +37,11 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
                 .optStopTokenIds(stopTokens(model, tokenizer, generation)).build();
     }
 
+    /** Loads a local directory or an HF repo id (downloaded into the HF cache when needed). */
+    public static ChatModel load(String pathOrRepoId) throws IOException {
+        return load(org.finetune4j.io.hub.ModelLocator.resolve(pathOrRepoId));
+    }
+
     /** Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory. */
     public static ChatModel load(Path dir) throws IOException {
         return new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.io.HostTensor;
+import org.finetune4j.io.hub.ModelLocator;
 import org.finetune4j.io.safetensors.ShardedCheckpoint;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.runtime.DevicePolicy;
@@ -35,6 +36,15 @@ public final class PretrainedModel {
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot read weights: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads a model named by a local directory, a repo id already in the HF cache, or a repo id to
+     * download into the standard HF cache ({@code HF_HOME}, {@code HF_TOKEN}, {@code HF_ENDPOINT} and
+     * {@code HF_HUB_OFFLINE} are honoured), on the best device DJL finds.
+     */
+    public static LlamaForCausalLM load(String pathOrRepoId) throws IOException {
+        return load(ModelLocator.resolve(pathOrRepoId));
     }
 
     /** Loads {@code dir} on the best device DJL finds (CUDA when present), under a fresh base manager. */
