@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 /** The {@code finetune4j} command: a thin front end over the library's recipes. */
 @Command(name = "finetune4j", mixinStandardHelpOptions = true, version = "finetune4j 0.1.0",
         description = "Fine-tune Llama-family models with LoRA, QLoRA and other PEFT methods on the JVM.",
-        subcommands = {PaymentsQuickstart.class, PretrainTinyBase.class, Bench.class})
+        subcommands = {PaymentsQuickstart.class, PretrainTinyBase.class, Bench.class, KernelCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Override
