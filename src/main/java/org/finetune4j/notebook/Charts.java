@@ -6,6 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.finetune4j.data.DatasetStats;
+import org.finetune4j.eval.EvalReport;
+import org.finetune4j.eval.SummaryMetric;
 import org.finetune4j.peft.TechniqueReport;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -62,6 +65,68 @@ public final class Charts {
         chart.addSeries("frozen weights", names, frozen);
         chart.addSeries("trainable weights", names, trainable);
         chart.addSeries("optimizer state", names, optimizer);
+        return chart;
+    }
+
+    /**
+     * One bar per name ({@code values} in map order), a single series named after {@code yTitle}; for simple
+     * per-technique numbers such as training time.
+     */
+    public static CategoryChart bars(String title, String yTitle, Map<String, ? extends Number> values) {
+        if (values == null || values.isEmpty()) {
+            throw new IllegalArgumentException("need at least one value for chart '" + title + "'");
+        }
+        CategoryChart chart = newChart(title, yTitle);
+        chart.getStyler().setLegendVisible(false);
+        List<Double> y = new ArrayList<>();
+        values.values().forEach(v -> y.add(v.doubleValue()));
+        chart.addSeries(yTitle, new ArrayList<>(values.keySet()), y);
+        return chart;
+    }
+
+    /**
+     * Summary metrics of several evaluations side by side: x = the map keys (techniques or models), one series per
+     * metric (its {@link SummaryMetric#key()}), y from 0 to 1 unless a metric is {@link SummaryMetric#N}.
+     */
+    public static CategoryChart evalMetrics(Map<String, EvalReport> byName, SummaryMetric... metrics) {
+        if (byName == null || byName.isEmpty()) {
+            throw new IllegalArgumentException("need at least one evaluation report");
+        }
+        if (metrics.length == 0) {
+            throw new IllegalArgumentException("need at least one metric");
+        }
+        CategoryChart chart = newChart("JSON objective", "rate");
+        if (java.util.Arrays.stream(metrics).noneMatch(m -> m == SummaryMetric.N)) {
+            chart.getStyler().setYAxisMin(0.0);
+            chart.getStyler().setYAxisMax(1.0);
+        }
+        List<String> names = new ArrayList<>(byName.keySet());
+        for (SummaryMetric m : metrics) {
+            List<Double> y = new ArrayList<>();
+            byName.values().forEach(r -> y.add(m.of(r.overall())));
+            chart.addSeries(m.key(), names, y);
+        }
+        return chart;
+    }
+
+    /**
+     * Histogram of sample lengths in tokens (step 4): bars of {@link DatasetStats#lengthHistogram(int)}, labelled by
+     * the bin's first length.
+     */
+    public static CategoryChart lengthHistogram(DatasetStats stats, int binWidth) {
+        tech.tablesaw.api.Table bins = stats.lengthHistogram(binWidth);
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Sample lengths")
+                .xAxisTitle("tokens (bin start, width " + binWidth + ")").yAxisTitle("samples").build();
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(45);
+        chart.getStyler().setAvailableSpaceFill(0.95);
+        List<String> x = new ArrayList<>();
+        List<Integer> y = new ArrayList<>();
+        for (int row = 0; row < bins.rowCount(); row++) {
+            x.add(Integer.toString(bins.intColumn("from").getInt(row)));
+            y.add(bins.intColumn("samples").getInt(row));
+        }
+        chart.addSeries("samples", x, y);
         return chart;
     }
 
