@@ -57,4 +57,42 @@ class ChartsTest {
         assertThrows(IllegalArgumentException.class, () -> Charts.trainableParameters(Map.of()));
         assertThrows(IllegalArgumentException.class, () -> Charts.memory(null));
     }
+
+    @Test
+    void barsKeepMapOrderAndValues() {
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        seconds.put("LoRA", 12.5);
+        seconds.put("full", 30.0);
+        CategoryChart chart = Charts.bars("time", "seconds", seconds);
+        assertEquals(List.of("LoRA", "full"), List.copyOf(chart.getSeriesMap().get("seconds").getXData()));
+        assertArrayEquals(new double[] {12.5, 30.0}, ys(chart, "seconds"), 0);
+        assertThrows(IllegalArgumentException.class, () -> Charts.bars("t", "y", Map.of()));
+    }
+
+    @Test
+    void evalMetricsHasOneSeriesPerMetricWithEachReportsValue() {
+        org.finetune4j.eval.JsonObjective objective = org.finetune4j.eval.JsonObjective.builder()
+                .setSchema("{\"type\":\"object\"}").build();
+        List<org.finetune4j.eval.EvalExample> ex = List.of(
+                new org.finetune4j.eval.EvalExample("a", List.of(org.finetune4j.chat.ChatMessage.user("x")), "{\"k\":1}", Map.of()),
+                new org.finetune4j.eval.EvalExample("b", List.of(org.finetune4j.chat.ChatMessage.user("y")), "{\"k\":2}", Map.of()));
+        org.finetune4j.eval.JsonObjectiveEvaluator ev = org.finetune4j.eval.JsonObjectiveEvaluator.builder()
+                .setObjective(objective).build();
+        Map<String, org.finetune4j.eval.EvalReport> reports = new LinkedHashMap<>();
+        reports.put("base", ev.score(ex, List.of("prose", "prose")));
+        reports.put("tuned", ev.score(ex, List.of("{\"k\":1}", "{\"k\":3}")));
+        CategoryChart chart = Charts.evalMetrics(reports, org.finetune4j.eval.SummaryMetric.VALID_JSON_RATE,
+                org.finetune4j.eval.SummaryMetric.EXACT_MATCH_RATE);
+        assertArrayEquals(new double[] {0, 1}, ys(chart, "valid_json_rate"), 0);
+        assertArrayEquals(new double[] {0, 0.5}, ys(chart, "exact_match_rate"), 0);
+    }
+
+    @Test
+    void lengthHistogramCountsEverySampleOnce() {
+        org.finetune4j.data.DatasetStats stats = new org.finetune4j.data.DatasetStats(5, 0, 0, 0, 0, 5,
+                List.of(3, 15, 16, 17, 40));
+        CategoryChart chart = Charts.lengthHistogram(stats, 16);
+        assertEquals(List.of("0", "16", "32"), List.copyOf(chart.getSeriesMap().get("samples").getXData()));
+        assertArrayEquals(new double[] {2, 2, 1}, ys(chart, "samples"), 0);
+    }
 }
