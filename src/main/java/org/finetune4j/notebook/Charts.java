@@ -17,8 +17,9 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 
 /**
- * Bar charts for the technique comparison (step 3 of the guide): one bar group per technique, named by the map key
- * (so two LoRA variants can sit side by side), in map order.
+ * Bar charts of the notebooks: the technique comparison (steps 3 and 9; one bar group per technique, named by the
+ * map key so two LoRA variants can sit side by side, in map order), summary metrics of several evaluations, and the
+ * sample-length histogram of step 4.
  */
 public final class Charts {
 
