@@ -232,7 +232,8 @@ public final class Guide {
         Path adapter = ensureTrainedAdapter();
         Path dir = runsDir().resolve(NOTEBOOK_MERGED);
         Path config = dir.resolve("config.json");
-        if (Files.isRegularFile(config) && modified(config).compareTo(modified(adapter.resolve("adapter_config.json"))) >= 0) {
+        FileTime adapterTime = modified(adapter.resolve("adapter_config.json"));
+        if (Files.isRegularFile(config) && modified(config).compareTo(adapterTime) >= 0) {
             return dir;
         }
         Path modelDir = bundledModelDir();

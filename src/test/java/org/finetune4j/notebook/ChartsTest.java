@@ -74,8 +74,10 @@ class ChartsTest {
         org.finetune4j.eval.JsonObjective objective = org.finetune4j.eval.JsonObjective.builder()
                 .setSchema("{\"type\":\"object\"}").build();
         List<org.finetune4j.eval.EvalExample> ex = List.of(
-                new org.finetune4j.eval.EvalExample("a", List.of(org.finetune4j.chat.ChatMessage.user("x")), "{\"k\":1}", Map.of()),
-                new org.finetune4j.eval.EvalExample("b", List.of(org.finetune4j.chat.ChatMessage.user("y")), "{\"k\":2}", Map.of()));
+                new org.finetune4j.eval.EvalExample("a", List.of(org.finetune4j.chat.ChatMessage.user("x")),
+                        "{\"k\":1}", Map.of()),
+                new org.finetune4j.eval.EvalExample("b", List.of(org.finetune4j.chat.ChatMessage.user("y")),
+                        "{\"k\":2}", Map.of()));
         org.finetune4j.eval.JsonObjectiveEvaluator ev = org.finetune4j.eval.JsonObjectiveEvaluator.builder()
                 .setObjective(objective).build();
         Map<String, org.finetune4j.eval.EvalReport> reports = new LinkedHashMap<>();

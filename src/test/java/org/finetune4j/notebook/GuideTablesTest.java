@@ -60,7 +60,8 @@ class GuideTablesTest {
         }
         assertEquals("8", rows.get("head_dim"));
         assertEquals("2 (2 query heads each)", rows.get("num_key_value_heads"));
-        assertEquals(String.format(java.util.Locale.ROOT, "%,d", tinyConfig().parameterCount()), rows.get("parameters"));
+        assertEquals(String.format(java.util.Locale.ROOT, "%,d", tinyConfig().parameterCount()),
+                rows.get("parameters"));
     }
 
     @Test
@@ -77,7 +78,8 @@ class GuideTablesTest {
     void answersShowTheLastUserMessageGoldAndAnswer() {
         JsonObjective objective = JsonObjective.builder().setSchema("{\"type\":\"object\"}").build();
         List<EvalExample> ex = List.of(
-                new EvalExample("a", List.of(ChatMessage.system("s"), ChatMessage.user("tf 50rb")), "{\"x\":1}", Map.of()),
+                new EvalExample("a", List.of(ChatMessage.system("s"), ChatMessage.user("tf 50rb")), "{\"x\":1}",
+                        Map.of()),
                 new EvalExample("b", List.of(ChatMessage.user("cek saldo")), "{\"x\":2}", Map.of()));
         EvalReport report = JsonObjectiveEvaluator.builder().setObjective(objective).build()
                 .score(ex, List.of("{\"x\":1}", "saldo anda"));

@@ -81,7 +81,8 @@ class NotebookFilesTest {
             String type = cell.path("cell_type").asText();
             String source = source(cell.path("source"), where);
             if (minor >= 5) {
-                assertTrue(cell.path("id").isTextual() && ids.add(cell.path("id").asText()), where + ": missing or repeated id");
+                assertTrue(cell.path("id").isTextual() && ids.add(cell.path("id").asText()),
+                        where + ": missing or repeated id");
             }
             switch (type) {
                 case "markdown" -> {
@@ -120,7 +121,8 @@ class NotebookFilesTest {
         boolean onlyImports = true;
         for (String line : source.split("\n")) {
             String t = line.strip();
-            assertFalse(t.startsWith("%"), where + ": kernel magic '" + t + "' (notebooks must run on any Java kernel)");
+            assertFalse(t.startsWith("%"),
+                    where + ": kernel magic '" + t + "' (notebooks must run on any Java kernel)");
             if (t.startsWith("import ")) {
                 Matcher m = IMPORT.matcher(t);
                 assertTrue(m.matches(), where + ": cannot parse import '" + t + "'");

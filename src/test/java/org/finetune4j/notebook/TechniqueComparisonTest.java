@@ -63,7 +63,8 @@ class TechniqueComparisonTest {
             for (String n : w.names()) {
                 weights.put(n, w.get(n));
             }
-            PretrainedModel.save(c, weights, GenerationConfig.DEFAULTS, modelDir, PretrainedModel.DEFAULT_MAX_SHARD_BYTES);
+            PretrainedModel.save(c, weights, GenerationConfig.DEFAULTS, modelDir,
+                    PretrainedModel.DEFAULT_MAX_SHARD_BYTES);
             for (String f : List.of("tokenizer.json", "tokenizer_config.json")) {
                 Files.copy(TOKENIZER.resolve(f), modelDir.resolve(f));
             }
