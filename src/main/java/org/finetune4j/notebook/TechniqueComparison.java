@@ -163,7 +163,8 @@ public final class TechniqueComparison {
 
         String summary() {
             return String.format(Locale.ROOT,
-                    "%s: %d steps in %.1f s, loss %.4f, valid JSON %.0f%%, exact match %.0f%%", name, training.steps(), trainSeconds(), training.finalLoss(),
+                    "%s: %d steps in %.1f s, loss %.4f, valid JSON %.0f%%, exact match %.0f%%",
+                    name, training.steps(), trainSeconds(), training.finalLoss(),
                     100 * evaluation.overall().validJsonRate(), 100 * evaluation.overall().exactMatchRate());
         }
     }
