@@ -89,11 +89,19 @@ public final class PeftAdapterWriter {
                         NDArrays.fromNDArray(layer.magnitude().getArray(), TensorDType.F32));
             }
         }
-        for (String save : lora.config().modulesToSave()) {
-            Module m = model.base().findModule(save).orElseThrow(() -> new IllegalStateException(
-                    "modules_to_save entry '" + save + "' is not a module of the model"));
-            m.namedParameters().forEach((name, param) -> out.put(PeftFormat.TENSOR_PREFIX + save + "." + name,
-                    NDArrays.fromNDArray(param.getArray(), TensorDType.F32)));
+        for (String save : lora.config().modulesToSave()) { // PEFT matches modules_to_save by name suffix
+            boolean found = false;
+            for (Map.Entry<String, Module> e : model.base().namedModules().entrySet()) {
+                if (e.getKey().equals(save) || e.getKey().endsWith("." + save)) {
+                    found = true;
+                    e.getValue().namedParameters().forEach((name, param) -> out.put(
+                            PeftFormat.TENSOR_PREFIX + e.getKey() + "." + name,
+                            NDArrays.fromNDArray(param.getArray(), TensorDType.F32)));
+                }
+            }
+            if (!found) {
+                throw new IllegalStateException("modules_to_save entry '" + save + "' is not a module of the model");
+            }
         }
         return out;
     }

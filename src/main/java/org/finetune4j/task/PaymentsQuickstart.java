@@ -47,13 +47,17 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "data/models/tiny-base") Path modelDir;
     @Option(names = "--task-dir", defaultValue = "data/task") Path taskDir;
     @Option(names = "--out", defaultValue = "runs/quickstart") Path out;
-    @Option(names = "--train-samples", defaultValue = "1500", description = "training conversations used") int trainSamples;
-    @Option(names = "--epochs", defaultValue = "2") int epochs;
+    @Option(names = "--train-samples", defaultValue = "1000", description = "training conversations used") int trainSamples;
+    @Option(names = "--epochs", defaultValue = "1") int epochs;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--batch", defaultValue = "8", description = "packed rows per step") int batch;
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
     @Option(names = "--seed", defaultValue = "42") long seed;
+    @Option(names = "--modules-to-save", split = ",", defaultValue = "embed_tokens",
+            description = "modules trained in full next to LoRA (default ${DEFAULT-VALUE}: the tiny base never saw "
+                    + "JSON tokens in pretraining, so their tied embeddings are untrained; empty for none)")
+    List<String> modulesToSave;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PaymentsQuickstart()).execute(args));
@@ -79,7 +83,8 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             SftDataset data = SftDataBuilder.builder().setTokenizer(tok).optMaxLength(512).optPacking(true)
                     .optBatchSize(batch).optSeed(seed).optValidationCount(Math.min(64, convs.size() / 10)).build()
                     .fromConversations(convs);
-            PeftModel lora = PeftModel.create(base, LoraConfig.builder().build(), seed);
+            PeftModel lora = PeftModel.create(base, LoraConfig.builder()
+                    .optModulesToSave(modulesToSave.stream().filter(m -> !m.isBlank()).toList()).build(), seed);
             System.out.println(lora.report());
             TrainerConfig tc = TrainerConfig.builder().setLearningRate(lr).optSchedule(ScheduleType.COSINE)
                     .optWarmupRatio(0.05).optEpochs(epochs).optMaxGradNorm(1.0).optEvalEverySteps(50).optSeed(seed).build();

@@ -199,6 +199,19 @@ class LoraTest {
     }
 
     @Test
+    void modulesToSaveMatchesByNameSuffixLikePeft() {
+        try (NDManager root = Djl.engine().newBaseManager()) {
+            PeftModel peft = PeftModel.create(PeftTestModels.model(root, PeftTestModels.tiny(), 2, DataType.FLOAT32),
+                    LoraConfig.builder().optR(4).optModulesToSave(List.of("embed_tokens")).build(), 5);
+            assertTrue(peft.trainableParameters().containsKey("model.embed_tokens.weight"));
+            assertFalse(peft.trainableParameters().containsKey("model.norm.weight"));
+            LlamaForCausalLM other = PeftTestModels.model(root, PeftTestModels.tiny(), 2, DataType.FLOAT32);
+            assertThrows(IllegalArgumentException.class, () -> PeftModel.create(other,
+                    LoraConfig.builder().optModulesToSave(List.of("embed_tokenz")).build(), 5));
+        }
+    }
+
+    @Test
     void everyLoraVariantOverfitsATinyBatch() {
         for (TechniqueConfig t : List.of(LoraConfig.builder().optR(8).optAlpha(16).build(),
                 LoraConfig.builder().optR(8).optAlpha(16).optUseDora(true).build(),

@@ -67,12 +67,16 @@ public final class LoraTechnique implements AppliedTechnique {
                 w.magnitude().freeze(false);
             }
         });
-        for (String save : lora.modulesToSave()) {
-            Module module = model.findModule(save).orElseThrow(() -> new IllegalArgumentException(
-                    "modules_to_save entry '" + save + "' is not a module of this model"
-                            + (save.equals("lm_head") && model.config().tieWordEmbeddings()
-                                    ? " (the LM head is tied to model.embed_tokens; save that instead)" : "")));
-            module.setTrainable(true);
+        for (String save : lora.modulesToSave()) { // PEFT matches modules_to_save by name suffix
+            List<Module> matches = model.namedModules().entrySet().stream()
+                    .filter(e -> e.getKey().equals(save) || e.getKey().endsWith("." + save))
+                    .map(Map.Entry::getValue).toList();
+            if (matches.isEmpty()) {
+                throw new IllegalArgumentException("modules_to_save entry '" + save + "' is not a module of this model"
+                        + (save.equals("lm_head") && model.config().tieWordEmbeddings()
+                                ? " (the LM head is tied to model.embed_tokens; save that instead)" : ""));
+            }
+            matches.forEach(mod -> mod.setTrainable(true));
         }
         model.namedParameters().forEach((n, p) -> {
             if (p.requiresGradient()) {
