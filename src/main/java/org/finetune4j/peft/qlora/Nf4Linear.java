@@ -12,14 +12,14 @@ import org.finetune4j.model.LinearLayer;
 public final class Nf4Linear extends LinearLayer {
     private final Nf4Tensor weight;
     private final NDArray bias;
-    private final float[] scratch;
+    private final DequantScratch scratch;
 
     /**
      * @param weight  the quantised (out, in) weight
      * @param bias    (out) or null, kept dense and frozen
-     * @param scratch a reusable buffer of at least out·in floats (shared by all layers of a model)
+     * @param scratch reusable buffers of at least out·in floats (shared by all layers of a model)
      */
-    public Nf4Linear(Nf4Tensor weight, NDArray bias, float[] scratch) {
+    public Nf4Linear(Nf4Tensor weight, NDArray bias, DequantScratch scratch) {
         if (weight.shape().length != 2) {
             throw new IllegalArgumentException("NF4 linear weight must be 2-D");
         }
@@ -39,8 +39,7 @@ public final class Nf4Linear extends LinearLayer {
 
     @Override
     public NDArray denseWeight(NDManager m) {
-        NDArray w = Nf4NDArrays.dequantize(m, weight, scratch);
-        return w;
+        return scratch.dequantize(m, weight);
     }
 
     @Override

@@ -34,7 +34,7 @@ public final class QloraTechnique implements AppliedTechnique {
         for (LinearLayer l : TargetModules.resolve(model, config.lora().targetModules()).values()) {
             largest = Math.max(largest, l.inFeatures() * l.outFeatures());
         }
-        float[] scratch = new float[largest];
+        DequantScratch scratch = new DequantScratch(largest);
         long[] bytes = new long[2];
         LoraTechnique lora = LoraTechnique.apply(model, config.lora(), config, seed, base -> {
             if (!(base instanceof Linear dense)) {
