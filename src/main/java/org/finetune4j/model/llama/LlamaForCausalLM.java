@@ -278,24 +278,29 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         if (trivial) {
             return null;
         }
-        int cols = prefixLen + tk;
-        float[] m = new float[b * t * cols];
-        for (int r = 0; r < b; r++) {
-            for (int i = 0; i < t; i++) {
-                int qAbs = past + i;
-                int qSeg = segments == null ? 0 : segments[r][qAbs];
-                int base = (r * t + i) * cols;
-                for (int j = 0; j < prefixLen; j++) {
-                    m[base + j] = qSeg >= 0 ? 0f : HIDDEN;
-                }
-                for (int j = 0; j < tk; j++) {
-                    int kSeg = segments == null ? 0 : segments[r][j];
-                    boolean visible = j <= qAbs && kSeg == qSeg && qSeg >= 0;
-                    m[base + prefixLen + j] = visible ? 0f : HIDDEN;
-                }
+        // Built with engine ops from the (B, Tk) labels, so no (B, T, Tk) array crosses from Java each step:
+        // Java-side arrays go through direct buffers that only the garbage collector frees.
+        int[] flat = new int[b * tk];
+        if (segments != null) {
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(segments[r], 0, flat, r * tk, tk);
             }
         }
-        return step.create(m, new Shape(b, 1, t, cols));
+        NDArray seg = step.create(flat, new Shape(b, tk)); // (B, Tk)
+        NDArray segQ = seg.get(new NDIndex(":, {}:", past)).expandDims(2); // (B, T, 1)
+        NDArray segK = seg.expandDims(1); // (B, 1, Tk)
+        NDArray qPos = step.arange(past, past + t).reshape(1, t, 1); // (1, T, 1)
+        NDArray kPos = step.arange(0, tk).reshape(1, 1, tk); // (1, 1, Tk)
+        NDArray zero = step.zeros(new Shape(), DataType.INT32);
+        NDArray real = segQ.gte(zero); // (B, T, 1) the query is not padding
+        NDArray visible = segQ.eq(segK).logicalAnd(kPos.lte(qPos)).logicalAnd(real); // (B, T, Tk)
+        if (prefixLen > 0) { // prefix keys: visible to every real query
+            visible = real.broadcast(new Shape(b, t, prefixLen)).concat(visible, 2);
+        }
+        NDArray one = step.ones(new Shape(), DataType.FLOAT32);
+        NDArray scale = step.full(new Shape(), -HIDDEN, DataType.FLOAT32);
+        // (visible - 1) · MAX: 0 where visible, −MAX (the most negative finite float) where hidden
+        return visible.toType(DataType.FLOAT32, false).sub(one).mul(scale).expandDims(1); // (B, 1, T, N + Tk)
     }
 
     /** DJL entry point: {@code NDList(ids (B, T))} -> {@code NDList(logits (B, T, V))}. */
