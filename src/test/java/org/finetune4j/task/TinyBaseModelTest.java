@@ -1,0 +1,48 @@
+package org.finetune4j.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.eval.StrictJson;
+import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.SamplingConfig;
+import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.model.llama.LlamaForCausalLM;
+import org.finetune4j.runtime.DevicePolicy;
+import org.finetune4j.runtime.Djl;
+import org.finetune4j.tokenizer.HfTokenizer;
+import org.junit.jupiter.api.Test;
+
+/** The shipped base model and tokenizer load through the same code as any HF model, and answer in prose. */
+class TinyBaseModelTest {
+    static final Path DIR = Path.of("data/models/tiny-base");
+
+    @Test
+    void shippedModelLoadsAndAnswersInProseNotJson() throws Exception {
+        try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(DIR)) {
+            LlamaForCausalLM model = PretrainedModel.load(DIR, root, DevicePolicy.cpu());
+            assertEquals(model.config().parameterCount(), model.parameterCount());
+            assertEquals(TinyBaseRecipe.config(tok), model.config());
+            String text = "tf 250rb ke budi besok";
+            assertEquals(text, tok.decode(tok.encode(text, false), false));
+            ChatModel chat = new ChatModel(model, tok, GenerationConfig.read(DIR));
+            LocalDate ref = LocalDate.of(2025, 3, 10);
+            String reply = chat.chat(List.of(ChatMessage.system(TaskPrompts.proseSystemPrompt(ref)),
+                    ChatMessage.user(text)), SamplingConfig.greedy(40));
+            assertFalse(reply.isBlank());
+            assertTrue(reply.chars().anyMatch(Character::isLetter), reply);
+            assertTrue(StrictJson.parse(reply) instanceof StrictJson.Failed, "base model should not answer JSON: " + reply);
+            String jsonPrompted = chat.chat(List.of(ChatMessage.system(TaskPrompts.jsonSystemPrompt(ref)),
+                    ChatMessage.user(text)), SamplingConfig.greedy(40));
+            assertTrue(StrictJson.parse(jsonPrompted) instanceof StrictJson.Failed,
+                    "before fine-tuning even the JSON prompt gets prose: " + jsonPrompted);
+        }
+    }
+}
