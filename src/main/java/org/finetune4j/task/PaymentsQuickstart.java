@@ -49,7 +49,7 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "runs/quickstart") Path out;
     @Option(names = "--train-samples", defaultValue = "1000", description = "training conversations used") int trainSamples;
     @Option(names = "--epochs", defaultValue = "1") int epochs;
-    @Option(names = "--lr", defaultValue = "2e-3") double lr;
+    @Option(names = "--lr", defaultValue = "5e-3") double lr;
     @Option(names = "--batch", defaultValue = "8", description = "packed rows per step") int batch;
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
