@@ -1,8 +1,6 @@
 package org.finetune4j.bench;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,7 +13,6 @@ import org.finetune4j.generate.Generator;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.generate.TokenListener;
 import org.finetune4j.model.ModelResources;
-import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.FullFineTuningConfig;
 import org.finetune4j.peft.LoraConfig;
@@ -116,8 +113,7 @@ public final class Bench implements Callable<Integer> {
                     long[][] ids = randomTokens(r, shape.batch, shape.seq, c.vocabSize());
                     long t0 = System.nanoTime();
                     try (NDManager step = model.resources().newStepManager()) {
-                        NDArray x = step.create(flatten(ids), new Shape(shape.batch, shape.seq));
-                        model.forward(ForwardInput.of(x)).getFloat(0, 0, 0);
+                        model.forward(StandardBackprop.input(TokenBatch.ofFullRows(ids), step)).getFloat(0, 0, 0);
                     }
                     if (i >= 3) { // warm-up excluded
                         prefillSeconds += (System.nanoTime() - t0) / 1e9;
@@ -160,14 +156,6 @@ public final class Bench implements Callable<Integer> {
             }
             return 0;
         }
-    }
-
-    static long[] flatten(long[][] x) {
-        long[] out = new long[x.length * x[0].length];
-        for (int i = 0; i < x.length; i++) {
-            System.arraycopy(x[i], 0, out, i * x[0].length, x[0].length);
-        }
-        return out;
     }
 
     enum Technique { LORA, QLORA, FULL }

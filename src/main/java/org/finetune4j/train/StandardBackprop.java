@@ -17,7 +17,8 @@ public final class StandardBackprop implements GradientComputer {
         this.model = model;
     }
 
-    static ForwardInput input(TokenBatch batch, NDManager step) {
+    /** The forward input of a batch: ids (B, T) created in {@code step}, its segments and positions. */
+    public static ForwardInput input(TokenBatch batch, NDManager step) {
         return ForwardInput.builder().setInputIds(step.create(flatten(batch.inputIds()),
                         new Shape(batch.batchSize(), batch.length())))
                 .optSegments(batch.segments()).optPositions(batch.positions()).build();
