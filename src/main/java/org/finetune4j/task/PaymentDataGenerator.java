@@ -20,13 +20,18 @@ import java.util.Random;
  *
  * <p>Run {@code PaymentDataGenerator --out data/task --seed 42} to write {@code train.jsonl} (5000),
  * {@code validation.jsonl} (500), {@code test.jsonl} (500), {@code prose/train.jsonl},
- * {@code prose/validation.jsonl} and {@code schema.json}.
+ * {@code prose/validation.jsonl}, {@code prose/ledger.jsonl} (pretraining text, see {@link LedgerCorpus})
+ * and {@code schema.json}.
  */
 public final class PaymentDataGenerator {
 
     public static final int TRAIN_SIZE = 5000;
     public static final int VALIDATION_SIZE = 500;
     public static final int TEST_SIZE = 500;
+    /** Transaction-log documents ({@link LedgerCorpus}) beside the prose conversations in the pretraining corpus. */
+    public static final int LEDGER_SIZE = 1600;
+    /** Where the pretraining corpus's transaction logs are written, relative to the task directory. */
+    public static final String LEDGER_FILE = "prose/ledger.jsonl";
 
     private static final LocalDate FIRST_REFERENCE = LocalDate.of(2024, 1, 1);
     private static final int REFERENCE_SPAN_DAYS = 3 * 365;
@@ -74,6 +79,11 @@ public final class PaymentDataGenerator {
                 written.add(prose);
             }
         }
+        Path ledger = outDir.resolve(LEDGER_FILE);
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        PaymentJsonl.writeLines(ledger, LedgerCorpus.documents(seed, LEDGER_SIZE).stream()
+                .map(t -> om.createObjectNode().put("text", t).toString()).toList());
+        written.add(ledger);
         Path schema = outDir.resolve(PaymentSchema.FILE_NAME);
         PaymentJsonl.writeLines(schema, List.of(PaymentSchema.fromClasspath().text().stripTrailing()));
         written.add(schema);

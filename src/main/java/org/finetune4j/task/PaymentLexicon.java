@@ -42,14 +42,49 @@ final class PaymentLexicon {
         return index % 5 == 4;
     }
 
+    private static final String[] ONSETS = {"B", "D", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "W", "Y",
+        "Sr", "Tr", "Pr", "Ny"};
+    private static final String[] VOWELS = {"a", "i", "u", "e", "o", "a", "i"};
+    private static final String[] CODAS = {"", "", "", "n", "ng", "r", "s", "t", "h"};
+
+    /**
+     * A made-up but name-like word ("Sutrisno", "Wulandah"), never one of {@link #NAMES}. Training and pretraining
+     * draw a third of their people from here so that the model learns to copy whatever name it is given — the test
+     * split names people it has never seen.
+     */
+    static String syntheticName(Random r) {
+        while (true) {
+            int syllables = 2 + r.nextInt(2);
+            StringBuilder sb = new StringBuilder();
+            for (int k = 0; k < syllables; k++) {
+                String onset = ONSETS[r.nextInt(ONSETS.length)];
+                sb.append(k == 0 ? onset : onset.toLowerCase(java.util.Locale.ROOT));
+                sb.append(VOWELS[r.nextInt(VOWELS.length)]);
+                if (k == syllables - 1 || r.nextInt(3) == 0) {
+                    sb.append(CODAS[r.nextInt(CODAS.length)]);
+                }
+            }
+            String n = sb.toString();
+            if (!NAMES.contains(n)) {
+                return n;
+            }
+        }
+    }
+
     /** A person's name for {@code split}, sometimes with an Indonesian honorific (kept in the gold answer). */
     static String name(Split split, Language lang, Random r) {
         boolean test = split == Split.TEST;
+        if (!test && r.nextInt(3) == 0) {
+            return withHonorific(syntheticName(r), lang, r);
+        }
         int i;
         do {
             i = r.nextInt(NAMES.size());
         } while (isTestName(i) != test);
-        String n = NAMES.get(i);
+        return withHonorific(NAMES.get(i), lang, r);
+    }
+
+    private static String withHonorific(String n, Language lang, Random r) {
         if (lang != Language.EN && r.nextInt(4) == 0) {
             return HONORIFICS_ID.get(r.nextInt(HONORIFICS_ID.size())) + " " + n;
         }

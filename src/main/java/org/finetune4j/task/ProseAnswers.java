@@ -4,8 +4,8 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 
 /**
- * The one-sentence confirmations of the prose variant ("Baik, transfer Rp250.000 ke Budi pada 3 Desember
- * 2024."), in English for English messages and in Indonesian otherwise. Used only to pretrain the base model.
+ * The one-sentence confirmations of the prose variant ("Baik, transfer Rp250.000 ke Budi pada Selasa,
+ * 3 Desember 2024."), in English for English messages and in Indonesian otherwise. Used only to pretrain the base model.
  */
 public final class ProseAnswers {
 
@@ -36,7 +36,8 @@ public final class ProseAnswers {
             }
         }
         if (g.date() != null) {
-            sb.append(" pada ").append(RelativeDates.longForm(g.date(), Language.ID));
+            sb.append(" pada ").append(RelativeDates.weekdayName(g.date().getDayOfWeek(), Language.ID)).append(", ")
+                    .append(RelativeDates.longForm(g.date(), Language.ID));
         }
         sb.append(opt(" untuk ", g.note()));
         return sb.append('.').toString();
@@ -63,7 +64,8 @@ public final class ProseAnswers {
             }
         }
         if (g.date() != null) {
-            sb.append(" on ").append(RelativeDates.longForm(g.date(), Language.EN));
+            sb.append(" on ").append(RelativeDates.weekdayName(g.date().getDayOfWeek(), Language.EN)).append(", ")
+                    .append(RelativeDates.longForm(g.date(), Language.EN));
         }
         sb.append(opt(" for ", g.note()));
         return sb.append('.').toString();

@@ -237,6 +237,12 @@ public final class RelativeDates {
         return all.get(random.nextInt(all.size()));
     }
 
+    /** The weekday's name: "Senin" / "Monday". */
+    public static String weekdayName(java.time.DayOfWeek day, Language language) {
+        return language.repliesInEnglish() ? day.getDisplayName(java.time.format.TextStyle.FULL, java.util.Locale.ENGLISH)
+                : ID_WEEKDAYS[day.getValue() - 1];
+    }
+
     /** A date written out in full for confirmations: "3 Desember 2024" / "3 December 2024". */
     public static String longForm(LocalDate date, Language language) {
         String[] months = language.repliesInEnglish() ? EN_MONTHS : ID_MONTHS;

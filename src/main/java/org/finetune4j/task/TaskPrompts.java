@@ -7,28 +7,26 @@ import java.util.Objects;
  * The system prompts of the payments task. Training data, notebooks and evaluation must all use these exact
  * texts: a model fine-tuned under one prompt is only measured fairly under the same prompt.
  *
- * <p>Both prompts end with the line {@code "Tanggal referensi / reference date: YYYY-MM-DD"}; relative dates in
- * the user message ("besok", "next Friday") are resolved against that date (see {@link RelativeDates}).
+ * <p>Both prompts end with the line {@code "Tanggal referensi / reference date: YYYY-MM-DD (Senin / Monday)"};
+ * relative dates in the user message ("besok", "next Friday") are resolved against that date (see
+ * {@link RelativeDates}). The weekday is stated because "Jumat depan" depends on it, and a small model cannot be
+ * expected to compute the weekday of an arbitrary date.
  */
 public final class TaskPrompts {
 
     /** Prefix of the last line of every system prompt; the ISO date follows it. */
     public static final String REFERENCE_DATE_LABEL = "Tanggal referensi / reference date: ";
 
-    /** The JSON-only prompt without its reference-date line. */
-    public static final String JSON_INSTRUCTIONS = String.join("\n",
-            "Payments assistant for Indonesian users; messages are in Indonesian, English or mixed.",
-            "Reply with ONLY one JSON object, fields in this order: intent (transfer|pay_bill|top_up|buy_airtime|"
-                    + "check_balance|request_money|transaction_history|unknown), amount (number or null), currency "
-                    + "(ISO 4217, IDR if none named, null without amount), recipient, provider, date (YYYY-MM-DD, "
-                    + "resolved against the reference date), note (purpose).",
-            "Use null for anything not stated; no payment request means intent unknown and all else null.");
+    /**
+     * The JSON-only prompt without its reference-date line. Deliberately short: the system prompt is part of every
+     * training row and is masked out of the loss, so each of its tokens costs compute without teaching anything; the
+     * fine-tuned model learns the format from the answers, the prompt only names it.
+     */
+    public static final String JSON_INSTRUCTIONS = "Payments assistant. Reply with only a JSON object: intent, amount, "
+            + "currency, recipient, provider, date, note (null when not stated).";
 
     /** The prose prompt (used only to pretrain the base model) without its reference-date line. */
-    public static final String PROSE_INSTRUCTIONS = String.join("\n",
-            "Payments assistant for Indonesian users; messages are in Indonesian, English or mixed.",
-            "Confirm the request in one short sentence in the user's language (Indonesian if mixed); "
-                    + "if it is not a payment request, say you only help with payments.");
+    public static final String PROSE_INSTRUCTIONS = "Payments assistant. Confirm the request in one short sentence.";
 
     private TaskPrompts() {
     }
@@ -55,6 +53,8 @@ public final class TaskPrompts {
             throw new IllegalArgumentException("system prompt has no '" + REFERENCE_DATE_LABEL.trim() + "' line");
         }
         String rest = systemPrompt.substring(at + REFERENCE_DATE_LABEL.length()).trim();
+        int space = rest.indexOf(' ');
+        rest = space < 0 ? rest : rest.substring(0, space);
         try {
             return LocalDate.parse(rest);
         } catch (java.time.format.DateTimeParseException e) {
@@ -63,6 +63,9 @@ public final class TaskPrompts {
     }
 
     private static String referenceLine(LocalDate referenceDate) {
-        return REFERENCE_DATE_LABEL + Objects.requireNonNull(referenceDate, "referenceDate");
+        Objects.requireNonNull(referenceDate, "referenceDate");
+        java.time.DayOfWeek day = referenceDate.getDayOfWeek();
+        return REFERENCE_DATE_LABEL + referenceDate + " (" + RelativeDates.weekdayName(day, Language.ID) + " / "
+                + RelativeDates.weekdayName(day, Language.EN) + ")";
     }
 }

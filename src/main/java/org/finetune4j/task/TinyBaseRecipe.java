@@ -53,7 +53,7 @@ public final class TinyBaseRecipe {
     public record Options(int vocabSize, int epochs, int batchRows, int rowLength, double learningRate, long seed,
             int maxSteps) {
         public static Options defaults() {
-            return new Options(4096, 8, 16, 256, 2e-3, 42, 0);
+            return new Options(4096, 5, 16, 256, 2e-3, 42, 0);
         }
     }
 
@@ -81,6 +81,7 @@ public final class TinyBaseRecipe {
                 texts.add(chatml.toString());
             }
         }
+        texts.addAll(ledgerTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)));
         return texts;
     }
 
@@ -99,6 +100,43 @@ public final class TinyBaseRecipe {
         for (List<ChatMessage> conv : conversations(file)) {
             long[] ids = tok.applyChatTemplate(conv, false);
             out.add(new TokenizedSample(ids, ids.clone(), file.getFileName() + ":" + ++line));
+        }
+        return out;
+    }
+
+    /** The transaction-log documents ({@link LedgerCorpus}) of a {@code {"text": …}} JSONL file. */
+    static List<String> ledgerTexts(Path file) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> out = new ArrayList<>();
+        int line = 0;
+        for (String l : Files.readAllLines(file)) {
+            line++;
+            if (l.isBlank()) {
+                continue;
+            }
+            com.fasterxml.jackson.databind.JsonNode text;
+            try {
+                text = om.readTree(l).get("text");
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new TaskDataException(file + ":" + line + ": not JSON: " + e.getOriginalMessage());
+            }
+            if (text == null || !text.isTextual()) {
+                throw new TaskDataException(file + ":" + line + ": needs a string field \"text\"");
+            }
+            out.add(text.asText());
+        }
+        return out;
+    }
+
+    /** Plain documents as training rows, each ending with the end-of-text token; every token is a target. */
+    static List<TokenizedSample> documentSamples(HfTokenizer tok, List<String> docs, String source) {
+        long eot = tok.tokenId(SPECIAL_TOKENS[0]).orElseThrow();
+        List<TokenizedSample> out = new ArrayList<>(docs.size());
+        for (int i = 0; i < docs.size(); i++) {
+            long[] text = tok.encode(docs.get(i), false);
+            long[] ids = java.util.Arrays.copyOf(text, text.length + 1);
+            ids[text.length] = eot;
+            out.add(new TokenizedSample(ids, ids.clone(), source + ":" + (i + 1)));
         }
         return out;
     }
@@ -123,7 +161,10 @@ public final class TinyBaseRecipe {
         log.printf(Locale.ROOT, "tokenizer: %d tokens in %.1f s%n", bpe.vocabSize(), (System.nanoTime() - t0) / 1e9);
         try (HfTokenizer tok = HfTokenizer.load(out); NDManager root = Djl.engine().newBaseManager()) {
             LlamaConfig config = config(tok);
-            List<PackedRow> train = Packer.pack(proseSamples(tok, taskDir.resolve("prose/train.jsonl")), o.rowLength());
+            List<TokenizedSample> corpus = new ArrayList<>(proseSamples(tok, taskDir.resolve("prose/train.jsonl")));
+            corpus.addAll(documentSamples(tok, ledgerTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)),
+                    PaymentDataGenerator.LEDGER_FILE));
+            List<PackedRow> train = Packer.pack(corpus, o.rowLength());
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
             long pad = tok.tokenId("<|endoftext|>").orElseThrow();
             PaddedBatchSource trainData = new PaddedBatchSource(train, o.batchRows(), pad, o.seed(), true);
@@ -156,8 +197,11 @@ public final class TinyBaseRecipe {
 
                 A %,d-parameter Llama-architecture model (dim %d, %d layers, %d heads / %d KV heads, SwiGLU %d, \
                 context %d, tied embeddings, vocabulary %d) pretrained from scratch by finetune4j on the prose \
-                variant of the bundled payments task (`data/task/prose/train.jsonl`). It answers payment requests \
-                in a sentence, not in JSON: fine-tuning is what teaches it the JSON objective.
+                variant of the bundled payments task (`data/task/prose/train.jsonl`) plus generated transaction \
+                logs (`data/task/prose/ledger.jsonl`: a line of text and the same entry as a JSON record with its \
+                own keys, so the model knows JSON syntax, numbers and ISO dates the way a real pretrained model \
+                does). It answers payment requests in a sentence, never in JSON: fine-tuning is what teaches it \
+                the task's JSON objective.
 
                 | | |
                 |---|---|

@@ -67,8 +67,8 @@ class PaymentRequestTest {
     void systemPromptCarriesTheReferenceDate() {
         LocalDate d = LocalDate.of(2025, 3, 9);
         String p = TaskPrompts.jsonSystemPrompt(d);
-        assertTrue(p.endsWith("Tanggal referensi / reference date: 2025-03-09"));
-        assertTrue(p.contains("ONLY"));
+        assertTrue(p.endsWith("Tanggal referensi / reference date: 2025-03-09 (Minggu / Sunday)"), p);
+        assertTrue(p.contains("JSON"));
         assertEquals(d, TaskPrompts.referenceDate(p));
         assertEquals(d, TaskPrompts.referenceDate(TaskPrompts.proseSystemPrompt(d)));
         assertTrue(!TaskPrompts.proseSystemPrompt(d).contains("JSON"));

@@ -1,0 +1,119 @@
+package org.finetune4j.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * General "world knowledge" text for pretraining the tiny base model: transaction logs in which each entry is a
+ * line of text followed by the same entry as a JSON record.
+ *
+ * <p>Why it exists: a real pretrained LLM has seen plenty of JSON, knows that "250rb" is 250000 and that
+ * "Selasa, 9 Januari 2024" is 2024-01-09. A base model pretrained only on chat prose has never seen a brace, so
+ * every JSON token's embedding is untrained and LoRA alone cannot learn the format in a few minutes. These logs
+ * teach JSON syntax, numbers and ISO dates <em>outside</em> any chat: the records use their own keys ({@code
+ * date, type, amount, currency, counterparty, channel, memo}), not the task's schema and not its intent labels,
+ * and the base model still only ever answers chat messages in prose — fine-tuning is what makes it answer in the
+ * task's JSON. People are drawn from the training names and made-up names, never from the test split's names.
+ */
+public final class LedgerCorpus {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final LocalDate FIRST_DAY = LocalDate.of(2023, 6, 1);
+    private static final int SPAN_DAYS = 4 * 365;
+
+    private LedgerCorpus() {
+    }
+
+    /** {@code count} documents of one to three entries each; the same seed gives the same documents. */
+    public static List<String> documents(long seed, int count) {
+        Random r = new Random(seed * 31 + 7);
+        List<String> docs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Language lang = r.nextInt(100) < 55 ? Language.ID : Language.EN;
+            StringBuilder sb = new StringBuilder(lang == Language.EN ? "Transaction log\n" : "Catatan transaksi\n");
+            int entries = 1 + r.nextInt(3);
+            for (int e = 0; e < entries; e++) {
+                entry(sb, lang, r);
+            }
+            docs.add(sb.toString().stripTrailing());
+        }
+        return docs;
+    }
+
+    private static void entry(StringBuilder sb, Language lang, Random r) {
+        LocalDate date = FIRST_DAY.plusDays(r.nextInt(SPAN_DAYS));
+        Money money = money(r);
+        String who = r.nextInt(5) == 0 ? null : r.nextBoolean() ? PaymentLexicon.syntheticName(r)
+                : PaymentLexicon.name(Split.TRAIN, lang, r);
+        List<String> channels = switch (r.nextInt(3)) {
+            case 0 -> PaymentLexicon.WALLETS;
+            case 1 -> PaymentLexicon.BILLERS;
+            default -> PaymentLexicon.OPERATORS;
+        };
+        String channel = r.nextInt(3) == 0 ? null : channels.get(r.nextInt(channels.size()));
+        List<String> memos = lang == Language.EN ? PaymentLexicon.NOTES_EN : PaymentLexicon.NOTES_ID;
+        String memo = r.nextInt(3) == 0 ? memos.get(r.nextInt(memos.size())) : null;
+        boolean incoming = who != null && r.nextInt(3) == 0;
+
+        // the text line: weekday, long date, amount as people write it (sometimes "250rb"), who, channel, memo
+        String amountText = r.nextBoolean() ? AmountFormatter.render(money, lang, r)
+                : ProseAnswers.displayAmount(money, lang == Language.EN);
+        sb.append(RelativeDates.weekdayName(date.getDayOfWeek(), lang)).append(", ")
+                .append(RelativeDates.longForm(date, lang)).append(": ");
+        if (lang == Language.EN) {
+            sb.append(incoming ? "received " : "paid ").append(amountText);
+            if (who != null) {
+                sb.append(incoming ? " from " : " to ").append(who);
+            }
+            if (channel != null) {
+                sb.append(" via ").append(channel);
+            }
+            if (memo != null) {
+                sb.append(" for ").append(memo);
+            }
+        } else {
+            sb.append(incoming ? "terima " : "bayar ").append(amountText);
+            if (who != null) {
+                sb.append(incoming ? " dari " : " ke ").append(who);
+            }
+            if (channel != null) {
+                sb.append(" lewat ").append(channel);
+            }
+            if (memo != null) {
+                sb.append(" untuk ").append(memo);
+            }
+        }
+        sb.append('\n');
+
+        ObjectNode rec = JSON.createObjectNode();
+        rec.put("date", date.toString());
+        rec.put("type", incoming ? "credit" : "debit");
+        rec.put("amount", money.amount());
+        rec.put("currency", money.currency());
+        rec.put("counterparty", who);
+        rec.put("channel", channel);
+        rec.put("memo", memo);
+        sb.append(rec).append('\n');
+    }
+
+    private static Money money(Random r) {
+        if (r.nextInt(6) == 0) {
+            String currency = PaymentLexicon.FOREIGN.get(r.nextInt(PaymentLexicon.FOREIGN.size()));
+            boolean whole = currency.equals("JPY") || r.nextBoolean();
+            return new Money(whole ? BigDecimal.valueOf(1 + r.nextInt(3_000))
+                    : BigDecimal.valueOf(100 + r.nextInt(300_000), 2), currency);
+        }
+        long idr = switch (r.nextInt(4)) {
+            case 0 -> (1 + r.nextInt(200)) * 5_000L;
+            case 1 -> (1 + r.nextInt(3_000)) * 1_000L;
+            case 2 -> (1 + r.nextInt(50)) * 100_000L;
+            default -> 1_000 + r.nextInt(3_000_000);
+        };
+        return new Money(BigDecimal.valueOf(idr), "IDR");
+    }
+}
