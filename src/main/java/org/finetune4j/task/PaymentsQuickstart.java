@@ -51,6 +51,9 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--epochs", defaultValue = "1") int epochs;
     @Option(names = "--lr", defaultValue = "5e-3") double lr;
     @Option(names = "--batch", defaultValue = "8", description = "packed rows per step") int batch;
+    @Option(names = "--row-length", defaultValue = "512", description = "packed row length in tokens") int rowLength;
+    @Option(names = "--rank", defaultValue = "16", description = "LoRA rank r") int rank;
+    @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha") double alpha;
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
     @Option(names = "--seed", defaultValue = "42") long seed;
@@ -80,10 +83,10 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             List<TrainingConversation> convs = ChatDatasetReader.builder().build()
                     .read(taskDir.resolve("train.jsonl")).conversations();
             convs = convs.subList(0, Math.min(trainSamples, convs.size()));
-            SftDataset data = SftDataBuilder.builder().setTokenizer(tok).optMaxLength(512).optPacking(true)
+            SftDataset data = SftDataBuilder.builder().setTokenizer(tok).optMaxLength(rowLength).optPacking(true)
                     .optBatchSize(batch).optSeed(seed).optValidationCount(Math.min(64, convs.size() / 10)).build()
                     .fromConversations(convs);
-            PeftModel lora = PeftModel.create(base, LoraConfig.builder()
+            PeftModel lora = PeftModel.create(base, LoraConfig.builder().optR(rank).optAlpha(alpha)
                     .optModulesToSave(modulesToSave.stream().filter(m -> !m.isBlank()).toList()).build(), seed);
             System.out.println(lora.report());
             TrainerConfig tc = TrainerConfig.builder().setLearningRate(lr).optSchedule(ScheduleType.COSINE)
