@@ -107,6 +107,8 @@ public final class Bench implements Callable<Integer> {
                         c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.vocabSize(), policy.device());
                 double rssStart = ProcessMemory.rssMb();
                 double rssAt10 = 0;
+                double rssAtHalf = 0;
+                StringBuilder trace = new StringBuilder(); // RSS every tenth of the run: growth shows as a trend
                 double prefillSeconds = 0;
                 int timed = 0;
                 for (int i = 0; i < passes; i++) {
@@ -121,6 +123,13 @@ public final class Bench implements Callable<Integer> {
                     }
                     if (i == 9) {
                         rssAt10 = ProcessMemory.rssMb();
+                    }
+                    if (i == passes / 2 - 1) {
+                        rssAtHalf = ProcessMemory.rssMb();
+                    }
+                    if ((i + 1) % Math.max(1, passes / 10) == 0) {
+                        trace.append(trace.length() == 0 ? "" : ", ").append(i + 1).append(": ")
+                                .append(f(ProcessMemory.rssMb()));
                     }
                 }
                 double prefillTps = shape.batch * shape.seq * timed / prefillSeconds;
@@ -152,7 +161,8 @@ public final class Bench implements Callable<Integer> {
                         + f(decodeTps) + " tok/s, " + f(decodeFlops / decodeSeconds / 1e9) + " GFLOP/s |");
                 System.out.println("| RSS start / after 10 / after " + passes + " forwards | " + f(rssStart) + " / "
                         + f(rssAt10) + " / " + f(rssEnd) + " MB (growth after warm-up "
-                        + f(rssEnd - rssAt10) + " MB) |");
+                        + f(rssEnd - rssAt10) + " MB; second half " + f(rssEnd - rssAtHalf) + " MB) |");
+                System.out.println("| RSS trace, MB after pass | " + trace + " |");
             }
             return 0;
         }
