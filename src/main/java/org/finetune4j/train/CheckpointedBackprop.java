@@ -16,7 +16,8 @@ import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.LlamaDecoderLayer;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.PeftModel;
-import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.peft.prefix.PrefixTuningTechnique;
+import org.finetune4j.peft.prompt.PromptTuningTechnique;
 
 /**
  * Per-decoder-layer activation (gradient) checkpointing. DJL has none built in, so:
@@ -27,26 +28,34 @@ import org.finetune4j.peft.TechniqueType;
  *   <li>for each layer in reverse, recompute it from its saved input under a fresh collector and
  *       back-propagate {@code sum(out ⊙ gradOut)}: parameter gradients accumulate, and the input's
  *       gradient becomes the next layer's {@code gradOut};</li>
- *   <li>when embeddings train, recompute the lookup under {@code gradOut} too.</li>
+ *   <li>recompute what feeds the stack under {@code gradOut} when it trains: the embedding lookup, or
+ *       with prompt tuning the virtual tokens in front of it.</li>
  * </ol>
  * Each layer's intermediates live in their own manager and are freed before the next layer, so peak
  * memory holds one layer's activations instead of all of them (shared/notes/djl-training-facts.md §4:
  * bit-identical gradients, ~4× less peak memory at T = 1024).
+ *
+ * <p>Prompt tuning runs the stack over {@code (B, N+T, D)} with the virtual tokens in front (scoring only
+ * the last T outputs). Prefix tuning's encoder runs once per step without recording; each recomputed
+ * layer reads its keys/values from a leaf copy of that table, whose gradient therefore sums all layers'
+ * shares, and a last recorded encoder pass carries it into the encoder's parameters.
  */
 public final class CheckpointedBackprop implements GradientComputer {
     private final CausalLM outer;
     private final LlamaForCausalLM model;
+    private final PromptTuningTechnique prompt; // null unless prompt tuning
+    private final PrefixTuningTechnique prefix; // null unless prefix tuning
 
     public CheckpointedBackprop(CausalLM model) {
         this.outer = model;
         if (model instanceof PeftModel p) {
-            if (p.type() == TechniqueType.PROMPT_TUNING || p.type() == TechniqueType.PREFIX_TUNING) {
-                throw new IllegalArgumentException("activation checkpointing supports techniques that keep the "
-                        + "decoder's forward (full, LoRA, QLoRA, adapters, BitFit), not " + p.type());
-            }
             this.model = p.base();
+            this.prompt = p.technique() instanceof PromptTuningTechnique t ? t : null;
+            this.prefix = p.technique() instanceof PrefixTuningTechnique t ? t : null;
         } else if (model instanceof LlamaForCausalLM m) {
             this.model = m;
+            this.prompt = null;
+            this.prefix = null;
         } else {
             throw new IllegalArgumentException("activation checkpointing needs a Llama-family model, got "
                     + model.getClass().getSimpleName());
@@ -58,8 +67,18 @@ public final class CheckpointedBackprop implements GradientComputer {
         ForwardInput in = StandardBackprop.input(batch, step);
         ModuleList<LlamaDecoderLayer> layers = model.model().layers();
         JniUtils.setGradMode(false);
-        NDArray h = model.embed(in.inputIds()); // (B, T, D), not recorded
-        AttentionContext ctx = model.attentionContext(h, in);
+        ForwardInput stack = in; // what the decoder stack reads, not recorded
+        int skip = 0; // leading stack positions that are not scored (prompt tuning's virtual tokens)
+        NDArray table = null; // (N, L·2·H_kv·d) prefix keys/values of every layer
+        if (prompt != null) {
+            stack = prompt.stackInput(model, in);
+            skip = prompt.numVirtualTokens();
+        } else if (prefix != null) {
+            table = prefix.encoder().output(step);
+            stack = prefix.stackInput(in).toBuilder().optPrefix(prefix.prefixOver(table)).build();
+        }
+        NDArray h = stack.inputEmbeds() != null ? stack.inputEmbeds() : model.embed(stack.inputIds()); // (B, T', D)
+        AttentionContext ctx = model.attentionContext(h, stack);
         List<NDArray> inputs = new ArrayList<>(layers.size() + 1);
         inputs.add(h);
         for (int i = 0; i < layers.size(); i++) { // 1. forward, keeping layer inputs only
@@ -75,12 +94,20 @@ public final class CheckpointedBackprop implements GradientComputer {
             NDArray last = inLayer(inputs.get(layers.size()), head);
             last.setRequiresGradient(true);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                NDArray logits = model.head(model.model().norm().forward(last));
+                NDArray scored = skip == 0 ? last : last.get(":, {}:", skip); // (B, T, D)
+                NDArray logits = model.head(model.model().norm().forward(scored));
                 NDArray loss = CausalLmLoss.sum(logits, batch, head);
                 lossValue = StandardBackprop.value(loss);
                 gc.backward(loss.mul(head.full(new Shape(), scale, loss.getDataType())));
             }
             up = gradientOf(last, step);
+        }
+        NDArray tableLeaf = null;
+        if (table != null) { // the layers' prefix gradients accumulate in this leaf
+            tableLeaf = table.stopGradient();
+            tableLeaf.attach(step);
+            tableLeaf.setRequiresGradient(true);
+            ctx = ctx.withPrefix(prefix.prefixOver(tableLeaf));
         }
         for (int i = layers.size() - 1; i >= 0; i--) { // 3. recompute each layer, back-propagate gradOut
             try (NDManager layer = step.newSubManager()) {
@@ -93,12 +120,22 @@ public final class CheckpointedBackprop implements GradientComputer {
                 up = gradientOf(x, step);
             }
         }
-        if (model.model().embedTokens().weight().hasGradient()) { // 4. embeddings, when they train
+        if (prompt != null || model.model().embedTokens().weight().hasGradient()) { // 4. what feeds the stack
             try (NDManager emb = step.newSubManager();
                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray ids = in.inputIds().duplicate();
                 ids.attach(emb);
-                gc.backward(model.embed(ids).mul(up).sum());
+                NDArray fed = prompt == null ? model.embed(ids)
+                        : prompt.stackInput(model, in.toBuilder().setInputIds(ids).build()).inputEmbeds();
+                gc.backward(fed.mul(up).sum()); // (B, T', D)
+            }
+        }
+        if (tableLeaf != null) { // 5. the prefix encoder, under the summed table gradient
+            try (NDManager enc = step.newSubManager()) {
+                NDArray gradTable = gradientOf(tableLeaf, enc);
+                try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    gc.backward(prefix.encoder().output(enc).mul(gradTable).sum());
+                }
             }
         }
         return lossValue;

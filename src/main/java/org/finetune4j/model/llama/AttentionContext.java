@@ -13,6 +13,18 @@ import ai.djl.ndarray.NDArray;
  */
 public record AttentionContext(NDArray cos, NDArray sin, NDArray mask, KvCache cache, PrefixKv prefix) {
 
+    /**
+     * The same tables and mask with another source of prefix keys/values of the same length (activation
+     * checkpointing recomputes a layer over a prefix table that collects the layer's gradient).
+     */
+    public AttentionContext withPrefix(PrefixKv other) {
+        if ((prefix == null) != (other == null) || (other != null && other.length() != prefix.length())) {
+            throw new IllegalArgumentException("the mask was built for " + (prefix == null ? 0 : prefix.length())
+                    + " prefix positions, not " + (other == null ? 0 : other.length()));
+        }
+        return new AttentionContext(cos, sin, mask, cache, other);
+    }
+
     /** Per-layer key/value tensors placed before every sequence (prefix tuning). */
     public interface PrefixKv {
         /** Number of virtual tokens N. */

@@ -8,11 +8,21 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Visibility is described in Java, not as a tensor, because batching code knows it exactly:
  * {@code segments[b][j]} labels key position {@code j} (cache coordinates, {@code 0 … past+T-1}) of row
- * {@code b}; a query sees key {@code j} iff {@code j} is not after it and both carry the same label ≥ 0.
- * Padding is {@code -1}. One label per row is plain causal attention; several give the block-diagonal
- * mask of packed samples. Null means every position is label 0.
+ * {@code b}; a query sees key {@code j} iff {@code j} is not after it and either both carry the same
+ * label or the key is {@link #SHARED}; a {@link #PADDING} query sees nothing. Labels ≥ 0 are samples: one
+ * label per row is plain causal attention, several give the block-diagonal mask of packed samples.
+ * Null means every position is label 0.
  */
 public final class ForwardInput {
+    /** Label of padding: sees nothing and, having a label no query carries, is seen by nothing. */
+    public static final int PADDING = -1;
+    /**
+     * Label of positions every later query of the row sees, whatever its sample, e.g. prompt tuning's
+     * virtual tokens in front of packed samples. Shared positions see each other causally; they see a
+     * sample's positions only if those carry {@code SHARED} too, so put them before the samples.
+     */
+    public static final int SHARED = -2;
+
     final NDArray inputIds;
     final NDArray inputEmbeds;
     final int[][] segments;
@@ -77,7 +87,7 @@ public final class ForwardInput {
         public Builder setInputIds(NDArray ids) { inputIds = ids; inputEmbeds = null; return this; }
         /** (B, T, D) embeddings instead of ids (clears ids; prompt tuning prepends virtual tokens this way). */
         public Builder setInputEmbeds(NDArray embeds) { inputEmbeds = embeds; inputIds = null; return this; }
-        /** (B, past+T) visibility labels; see the class comment. */
+        /** (B, past+T) visibility labels: ≥ 0 samples, {@link #PADDING}, {@link #SHARED}; see the class comment. */
         public Builder optSegments(int[][] s) { segments = s; return this; }
         /** (B, T) rotary positions; default {@code past + t}. */
         public Builder optPositions(long[][] p) { positions = p; return this; }

@@ -254,28 +254,16 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
     }
 
     /**
-     * (B, 1, T, N + past + T) additive mask, or null when nothing needs hiding (a single step over
-     * unpadded rows).
+     * (B, 1, T, N + past + T) additive mask from the (B, past + T) labels (see {@link ForwardInput}), or
+     * null when nothing needs hiding (a single step that may see every key). The N prefix columns are
+     * visible to every query that is not padding.
      */
     static NDArray buildMask(NDManager step, int[][] segments, int b, int t, int past, int prefixLen) {
         int tk = past + t;
         if (segments != null) {
-            for (int r = 0; r < b; r++) {
-                if (segments[r].length != tk) {
-                    throw new IllegalArgumentException("segments row " + r + " has " + segments[r].length
-                            + " labels; expected past + T = " + tk);
-                }
-            }
+            checkLabels(segments, b, tk);
         }
-        boolean trivial = t == 1;
-        if (trivial && segments != null) {
-            for (int[] row : segments) {
-                for (int v : row) {
-                    trivial &= v == row[tk - 1] && v >= 0;
-                }
-            }
-        }
-        if (trivial) {
+        if (t == 1 && (segments == null || seesEveryKey(segments))) {
             return null;
         }
         // Built with engine ops from the (B, Tk) labels, so no (B, T, Tk) array crosses from Java each step:
@@ -291,9 +279,11 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         NDArray segK = seg.expandDims(1); // (B, 1, Tk)
         NDArray qPos = step.arange(past, past + t).reshape(1, t, 1); // (1, T, 1)
         NDArray kPos = step.arange(0, tk).reshape(1, 1, tk); // (1, 1, Tk)
-        NDArray zero = step.zeros(new Shape(), DataType.INT32);
-        NDArray real = segQ.gte(zero); // (B, T, 1) the query is not padding
-        NDArray visible = segQ.eq(segK).logicalAnd(kPos.lte(qPos)).logicalAnd(real); // (B, T, Tk)
+        NDArray padding = step.full(new Shape(), ForwardInput.PADDING, DataType.INT32);
+        NDArray shared = step.full(new Shape(), ForwardInput.SHARED, DataType.INT32);
+        NDArray real = segQ.neq(padding); // (B, T, 1) the query is not padding
+        NDArray related = segQ.eq(segK).logicalOr(segK.eq(shared)); // (B, T, Tk) same sample, or a shared key
+        NDArray visible = related.logicalAnd(kPos.lte(qPos)).logicalAnd(real); // (B, T, Tk)
         if (prefixLen > 0) { // prefix keys: visible to every real query
             visible = real.broadcast(new Shape(b, t, prefixLen)).concat(visible, 2);
         }
@@ -301,6 +291,40 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         NDArray scale = step.full(new Shape(), -HIDDEN, DataType.FLOAT32);
         // (visible - 1) · MAX: 0 where visible, −MAX (the most negative finite float) where hidden
         return visible.toType(DataType.FLOAT32, false).sub(one).mul(scale).expandDims(1); // (B, 1, T, N + Tk)
+    }
+
+    private static void checkLabels(int[][] segments, int b, int tk) {
+        if (segments.length != b) {
+            throw new IllegalArgumentException("segments have " + segments.length + " rows for a batch of " + b);
+        }
+        for (int r = 0; r < b; r++) {
+            if (segments[r].length != tk) {
+                throw new IllegalArgumentException("segments row " + r + " has " + segments[r].length
+                        + " labels; expected past + T = " + tk);
+            }
+            for (int j = 0; j < tk; j++) {
+                if (segments[r][j] < ForwardInput.SHARED) {
+                    throw new IllegalArgumentException("segments row " + r + " position " + j + " has label "
+                            + segments[r][j] + "; labels are samples (>= 0), PADDING (-1) or SHARED (-2)");
+                }
+            }
+        }
+    }
+
+    /** For a single query (the last label of each row): whether it is real and may see every key before it. */
+    private static boolean seesEveryKey(int[][] segments) {
+        for (int[] row : segments) {
+            int q = row[row.length - 1];
+            if (q == ForwardInput.PADDING) {
+                return false;
+            }
+            for (int k : row) {
+                if (k != q && k != ForwardInput.SHARED) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** DJL entry point: {@code NDList(ids (B, T))} -> {@code NDList(logits (B, T, V))}. */

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -149,6 +150,14 @@ public final class PrefixTuningTechnique implements AppliedTechnique {
 
     @Override
     public NDArray forward(LlamaForCausalLM base, ForwardInput in) {
+        return base.forward(stackInput(in));
+    }
+
+    /**
+     * {@code in} with prefix tuning in effect: real positions shifted by N and a prefix whose encoder runs
+     * once, at the first layer (recorded for autograd when a collector is open).
+     */
+    public ForwardInput stackInput(ForwardInput in) {
         NDArray first = in.inputIds() != null ? in.inputIds() : in.inputEmbeds();
         int b = (int) first.getShape().get(0);
         int t = (int) first.getShape().get(1);
@@ -159,12 +168,30 @@ public final class PrefixTuningTechnique implements AppliedTechnique {
                 positions[r][i] = n + (in.positions() == null ? past + i : in.positions()[r][i]);
             }
         }
-        return base.forward(in.toBuilder().optPositions(positions).optPrefix(new Prefix()).build());
+        return in.toBuilder().optPositions(positions).optPrefix(new Prefix(null)).build();
+    }
+
+    /**
+     * A prefix that slices a given {@code (N, L·2·H_kv·d)} table, as {@link PrefixEncoder#output} makes it,
+     * instead of running the encoder: activation checkpointing computes the table once and recomputes each
+     * layer over it, so the table's gradient sums every layer's share before it flows into the encoder.
+     */
+    public AttentionContext.PrefixKv prefixOver(NDArray table) {
+        long[] expected = {n, (long) layers * 2 * kvHeads * headDim};
+        if (!Arrays.equals(expected, table.getShape().getShape())) {
+            throw new IllegalArgumentException("prefix table has shape " + table.getShape() + ", expected "
+                    + new Shape(expected));
+        }
+        return new Prefix(table);
     }
 
     /** One forward pass's prefix: the encoder runs once, at the first layer, then each layer slices it. */
     private final class Prefix implements AttentionContext.PrefixKv {
-        private NDArray table; // (N, L·2·H_kv·d)
+        private NDArray table; // (N, L·2·H_kv·d), null until the first layer asks
+
+        Prefix(NDArray table) {
+            this.table = table;
+        }
 
         @Override
         public int length() {
@@ -177,13 +204,14 @@ public final class PrefixTuningTechnique implements AppliedTechnique {
                 table = encoder.output(step);
             }
             int slot = kvHeads * headDim;
-            return new NDArray[] {slice(2 * layer, slot, batch), slice(2 * layer + 1, slot, batch)};
+            return new NDArray[] {slice(2 * layer, slot, batch, step), slice(2 * layer + 1, slot, batch, step)};
         }
 
-        /** Slot s of the L·2 axis: (N, H_kv·d) -> (B, H_kv, N, d). */
-        private NDArray slice(int s, int slot, int batch) {
-            return table.get(":, {}:{}", (long) s * slot, (long) (s + 1) * slot)
-                    .reshape(n, kvHeads, headDim)
+        /** Slot s of the L·2 axis: (N, H_kv·d) -> (B, H_kv, N, d), the views owned by {@code step}. */
+        private NDArray slice(int s, int slot, int batch, NDManager step) {
+            NDArray columns = table.get(":, {}:{}", (long) s * slot, (long) (s + 1) * slot); // (N, H_kv·d)
+            columns.attach(step); // the views below land in the layer's manager, not the table's
+            return columns.reshape(n, kvHeads, headDim)
                     .transpose(1, 0, 2) // (H_kv, N, d)
                     .expandDims(0)
                     .broadcast(new Shape(batch, kvHeads, n, headDim));

@@ -4,9 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
-import org.finetune4j.model.llama.AttentionContext;
 import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.KvCache;
 import org.finetune4j.model.llama.LlamaForCausalLM;
@@ -25,15 +25,16 @@ import org.finetune4j.peft.PromptTuningConfig;
  * Virtual tokens are visible to every non-padding query — also to every sample of a packed row — and
  * see only earlier virtual tokens themselves; padding sees nothing and is seen by nothing.
  *
+ * The virtual tokens carry the label {@link ForwardInput#SHARED}, so the base model's own mask
+ * ({@link LlamaForCausalLM#attentionContext}) gives them this visibility; the technique builds no mask.
+ *
  * <p>With a KV cache the prefill puts the virtual tokens into the cache ({@link #extraCachePositions()}
- * = N); later steps only prepend N visible columns to the caller's segments and shift its positions, so
- * a generator keeps addressing its own tokens. The cached path needs unpacked rows (labels 0 and -1).
+ * = N); later steps only prepend N shared labels to the caller's segments and shift its positions, so
+ * a generator keeps addressing its own tokens.
  */
 public final class PromptTuningTechnique implements AppliedTechnique {
     /** The tensor's name in memory and in PEFT's {@code adapter_model.safetensors}. */
     public static final String PARAMETER_NAME = "prompt_embeddings";
-    /** Additive mask value of hidden keys, as the base model uses. */
-    private static final float HIDDEN = -Float.MAX_VALUE;
 
     private final PromptTuningConfig config;
     private final Parameter prompt; // (N, D)
@@ -132,14 +133,36 @@ public final class PromptTuningTechnique implements AppliedTechnique {
 
     @Override
     public NDArray forward(LlamaForCausalLM base, ForwardInput in) {
+        KvCache cache = in.cache();
+        if (cache != null && cache.length() > 0) {
+            return decodeStep(base, in, cache);
+        }
+        ForwardInput full = stackInput(base, in); // (B, N+T, D) embeddings, positions and labels
+        if (cache != null) { // prefill: the virtual tokens enter the cache in front of the caller's tokens
+            NDArray logits = base.forward(full.toBuilder().optCache(cache).optLastPositionOnly(in.lastPositionOnly())
+                    .build()); // (B, N+T, V) or (B, 1, V)
+            return in.lastPositionOnly() ? logits : logits.get(":, {}:", n);
+        }
+        NDArray h = full.inputEmbeds();
+        int len = (int) h.getShape().get(1);
+        NDArray out = base.model().forwardLayers(h, base.attentionContext(h, full)); // (B, N+T, D)
+        out = in.lastPositionOnly() ? out.get(":, {}:", len - 1) : out.get(":, {}:", n); // real positions only
+        return base.head(out);
+    }
+
+    /**
+     * What the decoder stack reads for {@code in} (no cache): embeddings {@code (B, N+T, D)} with the
+     * virtual tokens in front, their positions {@code 0…N-1} followed by the real positions shifted by N,
+     * and labels with {@link ForwardInput#SHARED} for the virtual tokens, so the model's mask shows them
+     * to every sample of a row while the samples stay apart. The real tokens' outputs are the last T.
+     * Recorded for autograd when a collector is open: the gradient reaches {@link #promptEmbeddings()}.
+     */
+    public ForwardInput stackInput(LlamaForCausalLM base, ForwardInput in) {
         NDArray embeds = in.inputEmbeds() != null ? in.inputEmbeds() : base.embed(in.inputIds()); // (B, T, D)
         NDManager step = embeds.getManager();
         int b = (int) embeds.getShape().get(0);
         int t = (int) embeds.getShape().get(1);
-        KvCache cache = in.cache();
-        if (cache != null && cache.length() > 0) {
-            return decodeStep(base, in, embeds, cache, b, t);
-        }
+        checkSegments(in.segments(), b, t, "");
         NDArray virtual = own(prompt.getArray().expandDims(0), step).broadcast(new Shape(b, n, embeds.getShape().get(2)));
         NDArray h = virtual.concat(embeds, 1); // (B, N+T, D)
         long[][] positions = new long[b][n + t];
@@ -148,41 +171,29 @@ public final class PromptTuningTechnique implements AppliedTechnique {
                 positions[r][i] = i < n ? i : n + (in.positions() == null ? i - n : in.positions()[r][i - n]);
             }
         }
-        int[][] segments = in.segments();
-        checkSegments(segments, b, t, "");
-        if (cache != null) { // prefill: the virtual tokens enter the cache in front of the caller's tokens
-            requireUnpacked(segments);
-            NDArray logits = base.forward(in.toBuilder().setInputEmbeds(h).optPositions(positions)
-                    .optSegments(prependVisible(segments, b, t)).build()); // (B, N+T, V) or (B, 1, V)
-            return in.lastPositionOnly() ? logits : logits.get(":, {}:", n);
-        }
-        // No cache: run the layers with a mask that shows the virtual tokens to every sample of a row.
-        ForwardInput full = ForwardInput.builder().setInputEmbeds(h).optPositions(positions).build();
-        AttentionContext rope = base.attentionContext(h, full);
-        AttentionContext ctx = new AttentionContext(rope.cos(), rope.sin(), mask(step, segments, b, t), null, null);
-        NDArray out = base.model().forwardLayers(h, ctx); // (B, N+T, D)
-        out = in.lastPositionOnly() ? out.get(":, {}:", n + t - 1) : out.get(":, {}:", n); // real positions only
-        return base.head(out);
+        return ForwardInput.builder().setInputEmbeds(h).optPositions(positions)
+                .optSegments(prependShared(in.segments(), b, t)).build();
     }
 
     /** A decode step after a prefill: the N virtual tokens are already the first N cache entries. */
-    private NDArray decodeStep(LlamaForCausalLM base, ForwardInput in, NDArray embeds, KvCache cache, int b, int t) {
+    private NDArray decodeStep(LlamaForCausalLM base, ForwardInput in, KvCache cache) {
+        NDArray first = in.inputIds() != null ? in.inputIds() : in.inputEmbeds();
+        int b = (int) first.getShape().get(0);
+        int t = (int) first.getShape().get(1);
         int past = cache.length();
         if (past < n) {
             throw new IllegalStateException("the KV cache holds " + past + " positions, fewer than the " + n
                     + " virtual tokens; it was not filled by this prompt-tuned model");
         }
-        int[][] segments = in.segments();
-        checkSegments(segments, b, past - n + t, " (the caller's tokens, past + T)");
-        requireUnpacked(segments);
+        checkSegments(in.segments(), b, past - n + t, " (the caller's tokens, past + T)");
         long[][] positions = new long[b][t];
         for (int r = 0; r < b; r++) {
             for (int i = 0; i < t; i++) {
                 positions[r][i] = in.positions() == null ? past + i : n + in.positions()[r][i];
             }
         }
-        return base.forward(in.toBuilder().setInputEmbeds(embeds).optPositions(positions)
-                .optSegments(prependVisible(segments, b, past - n + t)).build());
+        return base.forward(in.toBuilder().optPositions(positions)
+                .optSegments(prependShared(in.segments(), b, past - n + t)).build());
     }
 
     private static void checkSegments(int[][] segments, int b, int length, String what) {
@@ -200,58 +211,16 @@ public final class PromptTuningTechnique implements AppliedTechnique {
         }
     }
 
-    private static void requireUnpacked(int[][] segments) {
-        if (segments == null) {
-            return;
-        }
-        for (int[] row : segments) {
-            for (int s : row) {
-                if (s > 0) {
-                    throw new IllegalArgumentException("prompt tuning with a KV cache needs one sample per row "
-                            + "(segment labels 0 and -1), got label " + s);
-                }
-            }
-        }
-    }
-
-    /** N label-0 columns (the virtual tokens) in front of the caller's labels; null stays all-zero. */
-    private int[][] prependVisible(int[][] segments, int b, int length) {
-        if (segments == null) {
-            return null;
-        }
+    /** N {@link ForwardInput#SHARED} labels (the virtual tokens) in front of the caller's (null: all 0). */
+    private int[][] prependShared(int[][] segments, int b, int length) {
         int[][] out = new int[b][n + length];
         for (int r = 0; r < b; r++) {
-            System.arraycopy(segments[r], 0, out[r], n, length);
-        }
-        return out;
-    }
-
-    /**
-     * (B, 1, N+T, N+T) additive mask: virtual query i sees virtual keys ≤ i; a real query sees every
-     * virtual key and the earlier keys of its own sample; padding queries and keys are hidden.
-     */
-    private NDArray mask(NDManager step, int[][] segments, int b, int t) {
-        int len = n + t;
-        float[] m = new float[b * len * len];
-        for (int r = 0; r < b; r++) {
-            for (int q = 0; q < len; q++) {
-                int qSeg = q < n ? 0 : segments == null ? 0 : segments[r][q - n];
-                int base = (r * len + q) * len;
-                for (int k = 0; k < len; k++) {
-                    boolean visible;
-                    if (qSeg < 0) {
-                        visible = false;
-                    } else if (k < n) {
-                        visible = q >= n || k <= q;
-                    } else {
-                        int kSeg = segments == null ? 0 : segments[r][k - n];
-                        visible = q >= n && k <= q && kSeg == qSeg;
-                    }
-                    m[base + k] = visible ? 0f : HIDDEN;
-                }
+            Arrays.fill(out[r], 0, n, ForwardInput.SHARED);
+            if (segments != null) {
+                System.arraycopy(segments[r], 0, out[r], n, length);
             }
         }
-        return step.create(m, new Shape(b, 1, len, len));
+        return out;
     }
 
     /** Moves the result of an op on a parameter out of the parameters' manager (notes §1). */

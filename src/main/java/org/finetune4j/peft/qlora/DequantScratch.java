@@ -14,7 +14,16 @@ import java.nio.ByteOrder;
  * those only when the garbage collector runs — with QLoRA dequantising every weight on every step, resident memory
  * grew by gigabytes between collections. Here the weights are decoded into one heap array, copied into one direct
  * buffer that libtorch wraps without copying, and duplicated into libtorch-owned storage that is freed when the
- * step's manager closes.
+ * step's manager closes. This is the only path from NF4 codes to an engine weight.
+ *
+ * <p>Why decode in Java: one pass over the packed bytes plus one copy is faster than decoding on the engine.
+ * Measured on a {@code [1376, 512]} weight (704,512 values, double-quantized) on the 2-core build machine under
+ * load, per call: Java decode + upload 1.0–8 ms (Java decode alone 0.7–1.9 ms); uploading the packed bytes as
+ * UINT8 and decoding with a 256×2 lookup-table gather and a per-block multiply on libtorch 32–68 ms, with
+ * bit-identical results.
+ *
+ * <p>The result is a constant (made with {@code NDManager.create}, no Java {@code Number} op), so it needs no
+ * gradient and is safe to build inside a {@code GradientCollector}.
  */
 public final class DequantScratch {
     private final float[] floats;
@@ -25,9 +34,17 @@ public final class DequantScratch {
         direct = ByteBuffer.allocateDirect(maxElements * 4).order(ByteOrder.nativeOrder());
     }
 
-    /** The float32 weight of {@code t}, owned by {@code m} (freed when {@code m} closes). */
+    /**
+     * The float32 weight of {@code t}, shape {@code t.shape()}, owned by {@code m} (freed when {@code m} closes).
+     *
+     * @throws IllegalArgumentException when {@code t} has more elements than these buffers hold
+     */
     public NDArray dequantize(NDManager m, Nf4Tensor t) {
-        int n = Math.toIntExact(t.numel());
+        if (t.numel() > floats.length) {
+            throw new IllegalArgumentException(t + " has " + t.numel() + " elements; this scratch holds "
+                    + floats.length);
+        }
+        int n = (int) t.numel();
         t.dequantizeInto(floats);
         ByteBuffer view = direct.duplicate().order(ByteOrder.nativeOrder());
         view.clear().limit(n * 4);

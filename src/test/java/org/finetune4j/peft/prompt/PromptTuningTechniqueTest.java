@@ -90,6 +90,28 @@ class PromptTuningTechniqueTest {
         }
     }
 
+    /** Each sample of a packed, padded row gives the logits of its own unpacked forward with the same prompt. */
+    @Test
+    void packedRowsIsolateTheirSegments() {
+        try (NDManager root = root()) {
+            PeftModel model = PeftModel.create(base(root, F64), CONFIG, 9);
+            long[][] ids = {{5, 17, 3, 44, 9, 30, 0}, {8, 8, 21, 2, 40, 11, 6}};
+            TokenBatch packed = new TokenBatch(ids, ids, new int[][] {{0, 0, 0, 1, 1, 1, -1}, {0, 0, 1, 1, 1, 2, 2}},
+                    new long[][] {{0, 1, 2, 0, 1, 2, 0}, {0, 1, 0, 1, 2, 0, 1}});
+            double[] all = logits(model, packed);
+            int v = model.config().vocabSize();
+            int t = ids[0].length;
+            int[][][] samples = {{{0, 0, 3}, {0, 3, 6}}, {{1, 0, 2}, {1, 2, 5}, {1, 5, 7}}}; // {row, from, to}
+            for (int[][] row : samples) {
+                for (int[] s : row) {
+                    double[] alone = logits(model, Arrays.copyOfRange(ids[s[0]], s[1], s[2]));
+                    double[] inRow = Arrays.copyOfRange(all, (s[0] * t + s[1]) * v, (s[0] * t + s[2]) * v);
+                    assertArrayEquals(alone, inRow, 1e-10, "row " + s[0] + " tokens " + s[1] + ".." + s[2]);
+                }
+            }
+        }
+    }
+
     @Test
     void gradientMatchesFiniteDifferences() {
         try (NDManager root = root()) {
