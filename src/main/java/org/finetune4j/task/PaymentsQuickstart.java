@@ -9,24 +9,20 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.finetune4j.config.GenerationConfig;
-import org.finetune4j.data.ChatDatasetReader;
-import org.finetune4j.data.SftDataBuilder;
+import org.finetune4j.data.DatasetStats;
 import org.finetune4j.data.SftDataset;
-import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.eval.EvalReport;
 import org.finetune4j.export.MergedModelWriter;
 import org.finetune4j.export.PeftAdapterWriter;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.model.llama.LlamaForCausalLM;
-import org.finetune4j.peft.LoraConfig;
 import org.finetune4j.peft.PeftModel;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.train.ConsoleProgressBar;
 import org.finetune4j.train.CsvMetricsLogger;
-import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.StandardBackprop;
 import org.finetune4j.train.Trainer;
 import org.finetune4j.train.TrainerConfig;
@@ -47,19 +43,22 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "data/models/tiny-base") Path modelDir;
     @Option(names = "--task-dir", defaultValue = "data/task") Path taskDir;
     @Option(names = "--out", defaultValue = "runs/quickstart") Path out;
-    @Option(names = "--train-samples", defaultValue = "1000", description = "training conversations used") int trainSamples;
-    @Option(names = "--epochs", defaultValue = "1") int epochs;
-    @Option(names = "--lr", defaultValue = "5e-3") double lr;
-    @Option(names = "--batch", defaultValue = "8", description = "packed rows per step") int batch;
-    @Option(names = "--row-length", defaultValue = "512", description = "packed row length in tokens") int rowLength;
-    @Option(names = "--rank", defaultValue = "16", description = "LoRA rank r") int rank;
-    @Option(names = "--alpha", defaultValue = "16", description = "LoRA alpha") double alpha;
+    @Option(names = "--train-samples", defaultValue = "" + PaymentsRecipe.TRAIN_SAMPLES,
+            description = "training conversations used (default ${DEFAULT-VALUE})") int trainSamples;
+    @Option(names = "--epochs", defaultValue = "" + PaymentsRecipe.EPOCHS) int epochs;
+    @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
+    @Option(names = "--lr", defaultValue = "" + PaymentsRecipe.LEARNING_RATE) double lr;
+    @Option(names = "--batch", defaultValue = "" + PaymentsRecipe.BATCH_ROWS, description = "packed rows per step")
+    int batch;
+    @Option(names = "--row-length", defaultValue = "" + PaymentsRecipe.ROW_LENGTH,
+            description = "packed row length in tokens") int rowLength;
+    @Option(names = "--rank", defaultValue = "" + PaymentsRecipe.RANK, description = "LoRA rank r") int rank;
+    @Option(names = "--alpha", defaultValue = "" + PaymentsRecipe.ALPHA, description = "LoRA alpha") double alpha;
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
-    @Option(names = "--seed", defaultValue = "42") long seed;
-    @Option(names = "--modules-to-save", split = ",", defaultValue = "embed_tokens",
-            description = "modules trained in full next to LoRA (default ${DEFAULT-VALUE}: the tiny base never saw "
-                    + "JSON tokens in pretraining, so their tied embeddings are untrained; empty for none)")
+    @Option(names = "--seed", defaultValue = "" + PaymentsRecipe.SEED) long seed;
+    @Option(names = "--modules-to-save", split = ",", defaultValue = "",
+            description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none)")
     List<String> modulesToSave;
 
     public static void main(String[] args) {
@@ -80,17 +79,16 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "base model on %d test messages: valid JSON %.1f%%%n", baseTest.n(),
                     100 * baseTest.overall().validJsonRate());
 
-            List<TrainingConversation> convs = ChatDatasetReader.builder().build()
-                    .read(taskDir.resolve("train.jsonl")).conversations();
-            convs = convs.subList(0, Math.min(trainSamples, convs.size()));
-            SftDataset data = SftDataBuilder.builder().setTokenizer(tok).optMaxLength(rowLength).optPacking(true)
-                    .optBatchSize(batch).optSeed(seed).optValidationCount(Math.min(64, convs.size() / 10)).build()
-                    .fromConversations(convs);
-            PeftModel lora = PeftModel.create(base, LoraConfig.builder().optR(rank).optAlpha(alpha)
-                    .optModulesToSave(modulesToSave.stream().filter(m -> !m.isBlank()).toList()).build(), seed);
+            PaymentsRecipe recipe = new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
+                    modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed);
+            SftDataset data = recipe.trainingData(tok, taskDir);
+            DatasetStats st = data.trainStats();
+            System.out.printf(Locale.ROOT, "data: %d samples, %,d tokens (%.0f per sample, %.0f%% trained on), %d rows "
+                    + "of <= %d tokens%n", st.samples(), st.tokens(), st.meanLength(), 100 * st.trainableFraction(),
+                    st.rows(), rowLength);
+            PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed);
             System.out.println(lora.report());
-            TrainerConfig tc = TrainerConfig.builder().setLearningRate(lr).optSchedule(ScheduleType.COSINE)
-                    .optWarmupRatio(0.05).optEpochs(epochs).optMaxGradNorm(1.0).optEvalEverySteps(50).optSeed(seed).build();
+            TrainerConfig tc = recipe.trainerConfig(lora.type());
             lora.setTraining(true);
             TrainingResult result;
             try (CsvMetricsLogger csv = new CsvMetricsLogger(out.resolve("training_metrics.csv"))) {

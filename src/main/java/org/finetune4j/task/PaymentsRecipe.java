@@ -1,0 +1,113 @@
+package org.finetune4j.task;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.finetune4j.data.ChatDatasetReader;
+import org.finetune4j.data.SftDataBuilder;
+import org.finetune4j.data.SftDataset;
+import org.finetune4j.data.TrainingConversation;
+import org.finetune4j.peft.LoraConfig;
+import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.tokenizer.HfTokenizer;
+import org.finetune4j.train.ScheduleType;
+import org.finetune4j.train.TrainerConfig;
+
+/**
+ * The guide's fine-tuning recipe on the bundled payments task, in one place: {@code finetune4j quickstart}, the
+ * notebooks and the technique comparison all train with these numbers, so what the README reports is what a
+ * notebook reproduces.
+ *
+ * <p>The defaults were tuned for the bundled tiny model on 2 CPU cores (see the README's results): LoRA with the
+ * guide's r = 16, alpha = 16 on all seven projections, the first {@value #TRAIN_SAMPLES} training conversations,
+ * packed into rows of {@value #ROW_LENGTH} tokens, {@value #BATCH_ROWS} rows per step, cosine decay after 5 %
+ * warm-up.
+ *
+ * @param trainSamples  the first N conversations of {@code train.jsonl} that are used
+ * @param epochs        passes over them
+ * @param maxSteps      cap on optimizer steps (0 = none)
+ * @param rowLength     packed row length in tokens
+ * @param batchRows     packed rows per optimizer step
+ * @param rank          LoRA rank r
+ * @param alpha         LoRA alpha
+ * @param modulesToSave modules trained in full next to LoRA (PEFT's {@code modules_to_save})
+ * @param learningRate  the LoRA learning rate; other techniques use {@link #learningRate(TechniqueType)}
+ * @param seed          seeds the split, the shuffling and the new weights
+ */
+public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int rowLength, int batchRows, int rank,
+        double alpha, List<String> modulesToSave, double learningRate, long seed) {
+
+    public static final int TRAIN_SAMPLES = 2000;
+    public static final int EPOCHS = 1;
+    public static final int ROW_LENGTH = 256;
+    public static final int BATCH_ROWS = 8;
+    public static final int RANK = 16;
+    public static final int ALPHA = 16;
+    public static final double LEARNING_RATE = 5e-3;
+    public static final long SEED = 42;
+    /** Held out from the used conversations for the validation loss (at most a tenth of them). */
+    public static final int VALIDATION_COUNT = 64;
+
+    public PaymentsRecipe {
+        if (trainSamples < 1 || epochs < 1 || maxSteps < 0 || rowLength < 8 || batchRows < 1 || rank < 1
+                || !(alpha > 0) || !(learningRate > 0)) {
+            throw new IllegalArgumentException("invalid recipe: " + trainSamples + " samples, " + epochs + " epochs, "
+                    + maxSteps + " max steps, rows of " + rowLength + " x " + batchRows + ", r " + rank + ", alpha "
+                    + alpha + ", lr " + learningRate);
+        }
+        modulesToSave = List.copyOf(Objects.requireNonNull(modulesToSave, "modulesToSave"));
+    }
+
+    /** The tuned defaults. */
+    public static PaymentsRecipe defaults() {
+        return new PaymentsRecipe(TRAIN_SAMPLES, EPOCHS, 0, ROW_LENGTH, BATCH_ROWS, RANK, ALPHA, List.of(),
+                LEARNING_RATE, SEED);
+    }
+
+    /** This recipe with another data budget (notebooks in CI train on a few samples for a few steps). */
+    public PaymentsRecipe withBudget(int samples, int passes, int stepCap) {
+        return new PaymentsRecipe(samples, passes, stepCap, rowLength, batchRows, rank, alpha, modulesToSave,
+                learningRate, seed);
+    }
+
+    /** The guide's LoRA: r and alpha of this recipe on all seven projections, plus {@link #modulesToSave}. */
+    public LoraConfig loraConfig() {
+        return LoraConfig.builder().optR(rank).optAlpha(alpha).optModulesToSave(modulesToSave).build();
+    }
+
+    /**
+     * The learning rate of a technique under this recipe: the recipe's for LoRA, QLoRA and adapters; lower for
+     * full fine-tuning (every weight moves); higher for the techniques that train only a few parameters far from
+     * the output (prompt and prefix tuning, BitFit).
+     */
+    public double learningRate(TechniqueType type) {
+        return switch (type) {
+            case LORA, QLORA, ADAPTER -> learningRate;
+            case FULL -> learningRate / 10;
+            case PREFIX_TUNING, BITFIT -> learningRate * 2;
+            case PROMPT_TUNING -> learningRate * 6;
+        };
+    }
+
+    /** Trainer settings for {@code type}: cosine after 5 % warm-up, clip at 1, validation every 25 steps. */
+    public TrainerConfig trainerConfig(TechniqueType type) {
+        return TrainerConfig.builder().setLearningRate(learningRate(type)).optSchedule(ScheduleType.COSINE)
+                .optWarmupRatio(0.05).optEpochs(epochs).optMaxSteps(maxSteps).optMaxGradNorm(1.0)
+                .optEvalEverySteps(25).optSeed(seed).build();
+    }
+
+    /**
+     * The first {@link #trainSamples} conversations of {@code taskDir/train.jsonl}, labels on the assistant turns
+     * only, packed into rows of {@link #rowLength} tokens, {@link #batchRows} rows per step, a tenth (at most
+     * {@value #VALIDATION_COUNT}) held out for the validation loss.
+     */
+    public SftDataset trainingData(HfTokenizer tokenizer, Path taskDir) throws IOException {
+        List<TrainingConversation> all = ChatDatasetReader.builder().build()
+                .read(taskDir.resolve("train.jsonl")).conversations();
+        List<TrainingConversation> used = all.subList(0, Math.min(trainSamples, all.size()));
+        return SftDataBuilder.builder().setTokenizer(tokenizer).optMaxLength(rowLength).optPacking(true)
+                .optBatchSize(batchRows).optSeed(seed)
+                .optValidationCount(Math.min(VALIDATION_COUNT, used.size() / 10)).build().fromConversations(used);
+    }
+}
