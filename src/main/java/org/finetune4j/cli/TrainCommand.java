@@ -54,7 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             parsed = RecipeOverrides.parse(overrides);
         } catch (RecipeException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, null);
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         ObjectNode tree = RecipeLoader.resolvedTree(recipe, parsed);
         Recipe resolved = RecipeLoader.fromTree(tree, recipe.toString(), parsed);

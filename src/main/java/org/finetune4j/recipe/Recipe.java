@@ -21,27 +21,40 @@ import org.finetune4j.train.TrainerConfig;
 public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval) {
 
     public Recipe {
+        trainer = trainer != null ? trainer : Trainer.DEFAULTS;
+    }
+
+    /**
+     * Checks that every required value is there. Not done in the constructors: Jackson reports unknown keys only
+     * after the record is built, and a misspelt required key ({@code trian:}) should be named as unknown rather
+     * than reported as missing.
+     *
+     * @throws IllegalArgumentException {@code data: missing required value 'train'}
+     */
+    public void validate() {
         require(model, "model");
         require(data, "data");
         require(technique, "technique");
         require(output, "output");
-        trainer = trainer != null ? trainer : Trainer.DEFAULTS;
+        require(model.path(), "model", "path");
+        require(data.train(), "data", "train");
+        require(output.dir(), "output", "dir");
+        if (eval != null) {
+            require(eval.file(), "eval", "file");
+            require(eval.schema(), "eval", "schema");
+        }
     }
 
     /**
      * @param path     a local Hugging Face model directory or a Hub repo id
      * @param revision branch, tag or commit of a repo id (null = main)
      */
-    public record Model(String path, String revision) {
-        public Model {
-            require(path, "path");
-        }
-    }
+    public record Model(String path, String revision) {}
 
     /**
      * @param train           the training JSONL file
      * @param validation      a validation JSONL file; null = hold out {@code validation_count} training conversations
-     * @param format          the JSONL layout (null = auto)
+     * @param format          the JSONL layout (absent = auto)
      * @param maxLength       tokens per sample and per packed row (null = the data builder's default)
      * @param packing         pack several samples per row (null = the data builder's default)
      * @param limit           use only the first N training conversations (null or 0 = all)
@@ -52,7 +65,7 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
     public record Data(Path train, Path validation, DataFormat format, Integer maxLength, Boolean packing,
             Integer limit, Integer validationLimit, Integer validationCount, Long seed) {
         public Data {
-            require(train, "train");
+            format = format != null ? format : DataFormat.AUTO;
             if (limit != null && limit < 0) {
                 throw new IllegalArgumentException("limit must be >= 0, got " + limit);
             }
@@ -137,10 +150,6 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
      * @param saveMerged also write a merged standalone checkpoint (LoRA, QLoRA; full fine-tuning always writes one)
      */
     public record Output(Path dir, Boolean saveMerged) {
-        public Output {
-            require(dir, "dir");
-        }
-
         public boolean merged() {
             return Boolean.TRUE.equals(saveMerged);
         }
@@ -157,8 +166,6 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
     public record Eval(Path file, Path schema, Integer limit, List<String> groupBy, Integer batchSize,
             Integer maxNewTokens) {
         public Eval {
-            require(file, "file");
-            require(schema, "schema");
             groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
         }
     }
@@ -169,5 +176,11 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
             throw new IllegalArgumentException("missing required value '" + key + "'");
         }
         return value;
+    }
+
+    private static void require(Object value, String section, String key) {
+        if (value == null) {
+            throw new IllegalArgumentException(section + ": missing required value '" + key + "'");
+        }
     }
 }

@@ -111,6 +111,14 @@ public final class RecipeLoader {
         } catch (IllegalArgumentException e) {
             throw new RecipeException(source + ": " + e.getMessage(), e);
         }
+        if (recipe == null) {
+            throw new RecipeException(source + ": the recipe is empty");
+        }
+        try {
+            recipe.validate();
+        } catch (IllegalArgumentException e) {
+            throw new RecipeException(source + ": " + e.getMessage(), e);
+        }
         try {
             recipe.technique().toConfig();
         } catch (IllegalArgumentException e) {

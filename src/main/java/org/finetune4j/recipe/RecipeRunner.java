@@ -142,12 +142,12 @@ public final class RecipeRunner {
             Optional<EvalReport> eval = Optional.empty();
             if (recipe.eval() != null) {
                 ChatModel chat = new ChatModel(model, tok, generation);
-                EvalReport report1 = JsonEvaluation.evaluate(chat, recipe.eval());
-                report1.writeJson(run.evalReport());
-                log.printf(Locale.ROOT, "evaluation on %d examples of %s (report: %s)%n", report1.n(),
+                EvalReport evaluation = JsonEvaluation.evaluate(chat, recipe.eval());
+                evaluation.writeJson(run.evalReport());
+                log.printf(Locale.ROOT, "evaluation on %d examples of %s (report: %s)%n", evaluation.n(),
                         recipe.eval().file(), run.evalReport());
-                JsonEvaluation.print(report1, recipe.eval().groupBy(), log);
-                eval = Optional.of(report1);
+                JsonEvaluation.print(evaluation, recipe.eval().groupBy(), log);
+                eval = Optional.of(evaluation);
             }
             return new Result(result, report, saved, merged, eval);
         }

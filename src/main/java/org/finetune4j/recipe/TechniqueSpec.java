@@ -103,17 +103,9 @@ public sealed interface TechniqueSpec {
     /**
      * Prompt tuning. {@code num_virtual_tokens} is required; {@code init} defaults to {@code sample_vocab}.
      * {@code text} init needs the tokenizer's ids of the text, which {@code PeftModel.create} cannot take, so
-     * it is refused here rather than after the model has been loaded.
+     * it is refused when the recipe is loaded rather than after the model has been.
      */
     record PromptTuning(Integer numVirtualTokens, PromptInit init) implements TechniqueSpec {
-        public PromptTuning {
-            Recipe.require(numVirtualTokens, "num_virtual_tokens");
-            if (init == PromptInit.TEXT) {
-                throw new IllegalArgumentException("init 'text' is not available from a recipe (it needs the"
-                        + " tokenized text); use random or sample_vocab");
-            }
-        }
-
         @Override
         public TechniqueType type() {
             return TechniqueType.PROMPT_TUNING;
@@ -121,6 +113,11 @@ public sealed interface TechniqueSpec {
 
         @Override
         public PromptTuningConfig toConfig() {
+            Recipe.require(numVirtualTokens, "num_virtual_tokens");
+            if (init == PromptInit.TEXT) {
+                throw new IllegalArgumentException("init 'text' is not available from a recipe (it needs the"
+                        + " tokenized text); use random or sample_vocab");
+            }
             return new PromptTuningConfig(numVirtualTokens, or(init, PromptInit.SAMPLE_VOCAB), null);
         }
     }
@@ -131,10 +128,6 @@ public sealed interface TechniqueSpec {
      */
     record PrefixTuning(Integer numVirtualTokens, Boolean prefixProjection, Integer encoderHiddenSize)
             implements TechniqueSpec {
-        public PrefixTuning {
-            Recipe.require(numVirtualTokens, "num_virtual_tokens");
-        }
-
         @Override
         public TechniqueType type() {
             return TechniqueType.PREFIX_TUNING;
@@ -142,6 +135,7 @@ public sealed interface TechniqueSpec {
 
         @Override
         public PrefixTuningConfig toConfig() {
+            Recipe.require(numVirtualTokens, "num_virtual_tokens");
             return new PrefixTuningConfig(numVirtualTokens, or(prefixProjection, false), or(encoderHiddenSize, 0));
         }
     }

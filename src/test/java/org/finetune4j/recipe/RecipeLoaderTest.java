@@ -206,6 +206,11 @@ class RecipeLoaderTest {
         e = assertThrows(RecipeException.class, () -> RecipeLoader.load(top));
         assertTrue(e.getMessage().startsWith(top + ": unknown key 'evaluation'"), e.getMessage());
 
+        // a misspelt required key is named as unknown, not reported as missing
+        Path misspelt = write("misspelt.yaml", YAML.replace("train: train.jsonl", "trian: train.jsonl"));
+        e = assertThrows(RecipeException.class, () -> RecipeLoader.load(misspelt));
+        assertTrue(e.getMessage().startsWith(misspelt + ": unknown key 'data.trian'"), e.getMessage());
+
         // a key of another technique is unknown too
         Path other = write("other.yaml", YAML.replace("r: 4", "num_virtual_tokens: 4"));
         e = assertThrows(RecipeException.class, () -> RecipeLoader.load(other));
