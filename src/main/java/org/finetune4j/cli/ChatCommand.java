@@ -1,6 +1,7 @@
 package org.finetune4j.cli;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -61,7 +62,7 @@ public final class ChatCommand implements Callable<Integer> {
     }
 
     private void converse(ChatModel chat, SamplingConfig config, BufferedReader in, PrintWriter out)
-            throws java.io.IOException {
+            throws IOException {
         List<ChatMessage> history = fresh();
         out.println("chat with " + modelOptions.model + (modelOptions.adapter == null ? ""
                 : " + " + modelOptions.adapter) + "; " + RESET + " clears the history, " + EXIT + " quits");
