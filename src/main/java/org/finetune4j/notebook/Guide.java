@@ -65,6 +65,8 @@ public final class Guide {
     public static final String NOTEBOOK_ADAPTER = "notebook-adapter";
     /** Merged model of notebook 06 under {@link #runsDir()}, used by 08. */
     public static final String NOTEBOOK_MERGED = "notebook-merged";
+    /** Environment variable naming the folder to use instead of the checkout's {@code runs/}. */
+    public static final String RUNS_DIR = "FINETUNE4J_RUNS_DIR";
     /** Longest training sample (tokens); the bundled model's context is 512. */
     public static final int MAX_LENGTH = 512;
     /** Packed rows per optimizer step. */
@@ -111,9 +113,22 @@ public final class Guide {
         return projectRoot().resolve("data/task");
     }
 
-    /** {@code runs/} (git-ignored): where notebooks save adapters and models. */
+    /**
+     * Where notebooks save adapters and models: {@code runs/} of the checkout (git-ignored), or the folder named
+     * by {@value #RUNS_DIR}. The notebook tests set it so that a quick CI run never replaces the adapter a full run
+     * left in {@code runs/} (notebooks 06–08 reuse whatever adapter they find there).
+     */
     public static Path runsDir() {
-        return projectRoot().resolve("runs");
+        return runsDir(System.getenv());
+    }
+
+    /** {@link #runsDir()} for the variables in {@code env}. */
+    public static Path runsDir(Map<String, String> env) {
+        String dir = env.get(RUNS_DIR);
+        if (dir == null || dir.isBlank()) {
+            return projectRoot().resolve("runs");
+        }
+        return Path.of(dir.trim()).toAbsolutePath();
     }
 
     /** The run length selected by the environment ({@link NotebookBudget#fromEnvironment()}). */

@@ -43,7 +43,13 @@ class GuideTest {
     @Test
     void testsRunInsideTheCheckout() {
         assertTrue(Files.isDirectory(Guide.taskDir()));
-        assertEquals(Guide.projectRoot().resolve("runs"), Guide.runsDir());
+    }
+
+    @Test
+    void runsDirVariableReplacesTheCheckoutsRunsFolder(@TempDir Path tmp) {
+        assertEquals(tmp.toAbsolutePath(), Guide.runsDir(Map.of(Guide.RUNS_DIR, tmp.toString())));
+        assertEquals(Guide.projectRoot().resolve("runs"), Guide.runsDir(Map.of(Guide.RUNS_DIR, "  ")));
+        assertEquals(Guide.projectRoot().resolve("runs"), Guide.runsDir(Map.of()));
     }
 
     @Test
