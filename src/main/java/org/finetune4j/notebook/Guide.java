@@ -40,6 +40,7 @@ import org.finetune4j.peft.TechniqueType;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.task.PaymentsEvaluation;
+import org.finetune4j.task.PaymentsRecipe;
 import org.finetune4j.task.Split;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.train.ScheduleType;
@@ -59,18 +60,14 @@ import tech.tablesaw.api.Table;
  * {@link #budget()} (environment variables, so CI can run every notebook quickly).
  */
 public final class Guide {
-    /** Seeds every new tensor, the data order and the split. */
-    public static final long SEED = 42;
+    /** Seeds every new tensor, the data order and the split (the recipe's seed). */
+    public static final long SEED = PaymentsRecipe.SEED;
     /** Adapter of notebook 05 under {@link #runsDir()}, reused by 06–08. */
     public static final String NOTEBOOK_ADAPTER = "notebook-adapter";
     /** Merged model of notebook 06 under {@link #runsDir()}, used by 08. */
     public static final String NOTEBOOK_MERGED = "notebook-merged";
     /** Environment variable naming the folder to use instead of the checkout's {@code runs/}. */
     public static final String RUNS_DIR = "FINETUNE4J_RUNS_DIR";
-    /** Longest training sample (tokens); the bundled model's context is 512. */
-    public static final int MAX_LENGTH = 512;
-    /** Packed rows per optimizer step. */
-    public static final int BATCH_SIZE = 8;
 
     private static final Path MARKER = Path.of("data", "task", "schema.json");
 
@@ -185,29 +182,22 @@ public final class Guide {
     // ------------------------------------------------------------------ training recipe
 
     /**
-     * The first {@code budget().trainSamples()} conversations of {@code train.jsonl}, labels on the assistant
-     * turns, packed into rows of {@link #MAX_LENGTH} tokens, {@link #BATCH_SIZE} rows per step; a tenth (at most
-     * 64) held out for validation.
+     * The guide's recipe on the bundled task ({@link PaymentsRecipe#defaults()}, the same numbers as
+     * {@code finetune4j quickstart}) with the data budget of {@link #budget()}.
      */
-    public static SftDataset trainingData(HfTokenizer tokenizer) throws IOException {
-        List<TrainingConversation> all = ChatDatasetReader.builder().build()
-                .read(taskDir().resolve("train.jsonl")).conversations();
-        List<TrainingConversation> used = all.subList(0, Math.min(budget().trainSamples(), all.size()));
-        return SftDataBuilder.builder().setTokenizer(tokenizer).optMaxLength(MAX_LENGTH).optPacking(true)
-                .optBatchSize(BATCH_SIZE).optSeed(SEED).optValidationCount(Math.min(64, used.size() / 10)).build()
-                .fromConversations(used);
+    public static PaymentsRecipe recipe() {
+        NotebookBudget b = budget();
+        return PaymentsRecipe.defaults().withBudget(b.trainSamples(), b.epochs(), b.maxSteps());
     }
 
-    /**
-     * The guide's trainer settings for a technique: its learning rate
-     * ({@link TechniqueComparison#defaultLearningRate}), cosine decay after 5 % warm-up, gradients clipped at 1,
-     * validation every 25 steps, epochs and step cap from {@link #budget()}.
-     */
+    /** The training data of {@link #recipe()}: assistant-only labels, packed rows, a validation hold-out. */
+    public static SftDataset trainingData(HfTokenizer tokenizer) throws IOException {
+        return recipe().trainingData(tokenizer, taskDir());
+    }
+
+    /** The trainer settings of {@link #recipe()} for a technique (its learning rate, cosine, clipping). */
     public static TrainerConfig trainerConfig(TechniqueType type) {
-        NotebookBudget b = budget();
-        return TrainerConfig.builder().setLearningRate(TechniqueComparison.defaultLearningRate(type))
-                .optSchedule(ScheduleType.COSINE).optWarmupRatio(0.05).optEpochs(b.epochs())
-                .optMaxSteps(b.maxSteps()).optMaxGradNorm(1.0).optEvalEverySteps(25).optSeed(SEED).build();
+        return recipe().trainerConfig(type);
     }
 
     /** Trains {@code model} on {@code data} with {@link #trainerConfig} for its technique, on this thread. */
@@ -230,7 +220,7 @@ public final class Guide {
         System.out.println(dir + " is missing: training a LoRA adapter now (" + budget() + ")");
         try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(modelDir)) {
             PeftModel lora = PeftModel.create(PretrainedModel.load(modelDir, root, DevicePolicy.fromEnvironment()),
-                    LoraConfig.builder().build(), SEED);
+                    recipe().loraConfig(), SEED);
             TrainingResult result = train(lora, trainingData(tok));
             PeftAdapterWriter.save(lora, dir, modelDir.toString());
             System.out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f; adapter saved in %s%n",
@@ -282,7 +272,7 @@ public final class Guide {
      * (20 virtual tokens), prefix tuning (20 positions), Houlsby adapters, BitFit.
      */
     public static Map<String, TechniqueConfig> guideTechniques() {
-        LoraConfig lora = LoraConfig.builder().build();
+        LoraConfig lora = recipe().loraConfig();
         Map<String, TechniqueConfig> t = new LinkedHashMap<>();
         t.put("full", FullFineTuningConfig.all());
         t.put("LoRA", lora);

@@ -36,9 +36,10 @@ public record NotebookBudget(int trainSamples, int epochs, int maxSteps, int eva
         }
     }
 
-    /** The guide's run on the bundled model (as {@code finetune4j quickstart}): 1500 conversations, 2 epochs. */
+    /** The guide's run on the bundled model, as {@code finetune4j quickstart}: the recipe's data, all of test. */
     public static NotebookBudget full() {
-        return new NotebookBudget(1500, 2, 0, 200);
+        return new NotebookBudget(org.finetune4j.task.PaymentsRecipe.TRAIN_SAMPLES, org.finetune4j.task.PaymentsRecipe.EPOCHS,
+                0, 0);
     }
 
     /** A smoke run that only shows every cell works: 48 conversations, at most 6 steps, 8 test messages. */

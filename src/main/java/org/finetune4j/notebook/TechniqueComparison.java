@@ -29,6 +29,7 @@ import org.finetune4j.peft.PeftModel;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
 import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.task.PaymentsRecipe;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
@@ -79,17 +80,12 @@ public final class TechniqueComparison {
     }
 
     /**
-     * Learning rates that work for a short run of each technique on a small model — starting points, not tuned
-     * values. Techniques that train few scalars from scratch (prompt, prefix, BitFit) need larger steps than LoRA;
+     * Learning rates that work for a short run of each technique on a small model ({@link
+     * PaymentsRecipe#learningRate}) — starting points, tuned for LoRA only. Techniques that train few scalars from scratch (prompt, prefix, BitFit) need larger steps than LoRA;
      * full fine-tuning moves pretrained weights and needs smaller ones.
      */
     public static double defaultLearningRate(TechniqueType type) {
-        return switch (type) {
-            case FULL -> 3e-4;
-            case LORA, QLORA, ADAPTER -> 2e-3;
-            case PROMPT_TUNING -> 3e-2;
-            case PREFIX_TUNING, BITFIT -> 1e-2;
-        };
+        return PaymentsRecipe.defaults().learningRate(type);
     }
 
     /** Runs every technique in map order; the map keys name the rows. */

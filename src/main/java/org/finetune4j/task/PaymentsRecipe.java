@@ -20,7 +20,8 @@ import org.finetune4j.train.TrainerConfig;
  * notebook reproduces.
  *
  * <p>The defaults were tuned for the bundled tiny model on 2 CPU cores (see the README's results): LoRA with the
- * guide's r = 16, alpha = 16 on all seven projections, the first {@value #TRAIN_SAMPLES} training conversations,
+ * guide's r = 16, alpha = 16 on all seven projections plus the embeddings ({@link #MODULES_TO_SAVE}), the first
+ * {@value #TRAIN_SAMPLES} training conversations,
  * packed into rows of {@value #ROW_LENGTH} tokens, {@value #BATCH_ROWS} rows per step, cosine decay after 5 %
  * warm-up.
  *
@@ -41,11 +42,17 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
     public static final int TRAIN_SAMPLES = 2000;
     public static final int EPOCHS = 1;
     public static final int ROW_LENGTH = 256;
-    public static final int BATCH_ROWS = 8;
+    public static final int BATCH_ROWS = 4;
     public static final int RANK = 16;
     public static final int ALPHA = 16;
     public static final double LEARNING_RATE = 5e-3;
     public static final long SEED = 42;
+    /**
+     * Trained in full beside LoRA. The tied embedding matrix: training it lifts exact match on the bundled task
+     * from 9 % (LoRA alone) to 21 % in the same four minutes — the JSON answers lean on tokens (field names,
+     * intent labels) that the prose-pretrained base barely used.
+     */
+    public static final List<String> MODULES_TO_SAVE = List.of("embed_tokens");
     /** Held out from the used conversations for the validation loss (at most a tenth of them). */
     public static final int VALIDATION_COUNT = 64;
 
@@ -61,7 +68,7 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
 
     /** The tuned defaults. */
     public static PaymentsRecipe defaults() {
-        return new PaymentsRecipe(TRAIN_SAMPLES, EPOCHS, 0, ROW_LENGTH, BATCH_ROWS, RANK, ALPHA, List.of(),
+        return new PaymentsRecipe(TRAIN_SAMPLES, EPOCHS, 0, ROW_LENGTH, BATCH_ROWS, RANK, ALPHA, MODULES_TO_SAVE,
                 LEARNING_RATE, SEED);
     }
 

@@ -24,7 +24,9 @@ public final class PretrainTinyBase implements Callable<Integer> {
     public Integer call() throws Exception {
         TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, rowLength, lr, seed, maxSteps);
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
-        System.out.println(r);
+        System.out.printf(java.util.Locale.ROOT, "%s after %d steps (%,d tokens) in %.1f min: final loss %.4f, best "
+                + "validation loss %.4f (step %d); model in %s%n", r.status(), r.steps(), r.tokens(),
+                r.elapsed().toSeconds() / 60.0, r.finalLoss(), r.bestValidationLoss(), r.bestStep(), out);
         return 0;
     }
 
