@@ -83,6 +83,53 @@ public final class KernelCommand implements Callable<Integer> {
         String xmx;
     }
 
+    /** File of the kernelspec folder holding the imports every session starts with. */
+    static final String INIT_SCRIPT = "init.jsh";
+
+    /**
+     * What a kernel session has imported before the first cell, so ad-hoc cells can call the library's entry points
+     * without an import block. Single-type imports where a wildcard would clash with {@code java.lang} or
+     * {@code java.util} names ({@code Module}, {@code Optional}); the notebooks still import what they use, so they
+     * also run on a stock IJava/JJava kernel. The kernel evaluates the file as one snippet: imports only.
+     */
+    static final List<String> INIT_IMPORTS = List.of(
+            "java.nio.file.Path", "java.nio.file.Files", "java.time.LocalDate", "java.util.List", "java.util.Map",
+            "org.finetune4j.chat.ChatMessage", "org.finetune4j.config.GenerationConfig",
+            "org.finetune4j.config.LlamaConfig", "org.finetune4j.data.*", "org.finetune4j.eval.*",
+            "org.finetune4j.export.*", "org.finetune4j.generate.*", "org.finetune4j.kernel.Live",
+            "org.finetune4j.model.PretrainedModel", "org.finetune4j.model.llama.LlamaForCausalLM",
+            "org.finetune4j.notebook.*", "org.finetune4j.peft.*", "org.finetune4j.task.*",
+            "org.finetune4j.tokenizer.HfTokenizer", "org.finetune4j.train.*");
+
+    /** The text of {@value #INIT_SCRIPT}. */
+    static String initScript() {
+        StringBuilder sb = new StringBuilder();
+        for (String i : INIT_IMPORTS) {
+            sb.append("import ").append(i).append(";\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Points {@code RJK_INIT_SCRIPT} of an installed kernelspec at its own {@value #INIT_SCRIPT}: the absolute
+     * folder is only known once {@code jupyter kernelspec install} has put it in place.
+     */
+    static void enableInitScript(Path installed) throws IOException {
+        Path json = installed.resolve("kernel.json");
+        ObjectNode root = (ObjectNode) JSON.readTree(json.toFile());
+        ((ObjectNode) root.path("env")).put("RJK_INIT_SCRIPT", installed.resolve(INIT_SCRIPT).toAbsolutePath().toString());
+        Path tmp = Files.createTempFile(installed, "kernel", ".json.tmp");
+        Files.writeString(tmp, toJson(root));
+        Files.move(tmp, json, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The folder in jupyter's "Installed kernelspec NAME in FOLDER" line, if {@code line} is that line. */
+    static Optional<Path> installedFolder(String line, String name) {
+        String marker = "Installed kernelspec " + name + " in ";
+        int at = line.indexOf(marker);
+        return at < 0 ? Optional.empty() : Optional.of(Path.of(line.substring(at + marker.length()).trim()));
+    }
+
     /** The kernel.json written into the kernelspec folder. */
     static ObjectNode kernelJson(SpecOptions o) {
         if (!o.xmx.matches("\\d+[kKmMgG]?")) {
@@ -101,7 +148,7 @@ public final class KernelCommand implements Callable<Integer> {
         root.put("interrupt_mode", "message");
         ObjectNode env = root.putObject("env");
         env.put("RJK_TIMEOUT_MILLIS", "-1");        // training cells run for minutes; a snippet timeout would not stop them
-        env.put("RJK_INIT_SCRIPT", "");             // none: env cannot name the kernelspec folder portably
+        env.put("RJK_INIT_SCRIPT", "");             // set to <installed folder>/init.jsh by install (env cannot use {resource_dir})
         env.put("RJK_CLASSPATH", "");               // everything is on the JVM class path (argv)
         env.put("RJK_COMPILER_OPTIONS", "");        // the kernel's default asks for --release 22 and preview features
         ObjectNode metadata = root.putObject("metadata");
@@ -235,12 +282,29 @@ public final class KernelCommand implements Callable<Integer> {
                 spec.commandLine().getOut().println("kernelspec '" + o.name + "': kernel.json, " + RAPAIO_JAR + " and "
                         + copied + " jars in lib/; running: " + String.join(" ", command));
                 spec.commandLine().getOut().flush();
-                Process p = new ProcessBuilder(command).inheritIO().start();
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+                Optional<Path> installed = Optional.empty();
+                try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                        java.nio.charset.StandardCharsets.UTF_8))) {
+                    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                        spec.commandLine().getOut().println(line); // jupyter's own messages, as it printed them
+                        if (installed.isEmpty()) {
+                            installed = installedFolder(line, o.name);
+                        }
+                    }
+                }
                 int rc = p.waitFor();
                 if (rc != 0) {
                     err.println("error: jupyter kernelspec install exited with " + rc);
                     err.flush();
+                } else if (installed.isPresent() && Files.isRegularFile(installed.get().resolve("kernel.json"))) {
+                    enableInitScript(installed.get());
+                    spec.commandLine().getOut().println("pre-imports: " + installed.get().resolve(INIT_SCRIPT));
+                } else {
+                    spec.commandLine().getOut().println("note: jupyter did not say where it installed the kernel; "
+                            + "sessions start without the pre-imports of " + INIT_SCRIPT);
                 }
+                spec.commandLine().getOut().flush();
                 return rc;
             } finally {
                 deleteRecursively(staging);
@@ -295,6 +359,7 @@ public final class KernelCommand implements Callable<Integer> {
         Path lib = dir.resolve("lib");
         Files.createDirectories(lib);
         Files.writeString(dir.resolve("kernel.json"), toJson(kernelJson(o)));
+        Files.writeString(dir.resolve(INIT_SCRIPT), initScript());
         Files.copy(rapaioJar, dir.resolve(RAPAIO_JAR), StandardCopyOption.REPLACE_EXISTING);
         Map<String, Path> jars = new LinkedHashMap<>();
         jars.put(kernelExtJar.getFileName().toString(), kernelExtJar);

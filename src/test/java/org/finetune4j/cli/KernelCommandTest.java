@@ -1,5 +1,6 @@
 package org.finetune4j.cli;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,7 +95,8 @@ class KernelCommandTest {
         Path log = tmp.resolve("args.txt");
         Path copy = tmp.resolve("copied");
         Path fake = tmp.resolve("jupyter");
-        Files.writeString(fake, "#!/bin/sh\necho \"$@\" > " + log + "\neval last=\\${$#}\ncp -r \"$last\" " + copy + "\n");
+        Files.writeString(fake, "#!/bin/sh\necho \"$@\" > " + log + "\neval last=\\${$#}\ncp -r \"$last\" " + copy
+                + "\necho \"[InstallKernelSpec] Installed kernelspec ft in " + copy + "\"\n");
         Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         Path prefix = tmp.resolve("prefix");
@@ -116,6 +118,25 @@ class KernelCommandTest {
             assertTrue(packed.getEntry("org/x/B.class") != null, "class folder packed with relative names");
         }
         assertFalse(Files.exists(Path.of(args.substring(args.lastIndexOf(' ') + 1))), "staging folder removed");
+        // the installed kernel.json names its own init script by absolute path
+        assertEquals(copy.resolve("init.jsh").toAbsolutePath().toString(), new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(copy.resolve("kernel.json").toFile()).path("env").path("RJK_INIT_SCRIPT").asText());
+        assertEquals(KernelCommand.initScript(), Files.readString(copy.resolve("init.jsh")));
+    }
+
+    /** Every pre-import names a class or a package that the library (or the JDK) really has. */
+    @Test
+    void everyPreImportResolves() {
+        for (String i : KernelCommand.INIT_IMPORTS) {
+            if (i.endsWith(".*")) {
+                String dir = i.substring(0, i.length() - 2).replace('.', '/');
+                assertTrue(getClass().getClassLoader().getResource(dir) != null, "package of " + i);
+            } else if (!i.equals("org.finetune4j.kernel.Live")) { // lives in kernel-ext, on the kernel's class path
+                assertDoesNotThrow(() -> Class.forName(i), i);
+            }
+        }
+        assertTrue(KernelCommand.initScript().lines().allMatch(l -> l.matches("import [\\w.]+(\\.\\*)?;")),
+                KernelCommand.initScript());
     }
 
     @Test

@@ -56,6 +56,11 @@ class KernelNotebookSmokeTest {
             }
         }
         assertTrue(errors.isEmpty(), "error outputs: " + errors);
+        // a class the notebook never imported resolves: the kernelspec's init script pre-imports the library
+        JsonNode preimports = nb.get("cells").get(2);
+        assertTrue(joined(preimports.path("source")).contains("PaymentsRecipe"), "cell 2 is the pre-import cell");
+        assertEquals("16", joined(preimports.path("outputs").get(0).path("data").path("text/html")).trim(),
+                preimports.path("outputs").toString());
         assertTrue(mimes.containsAll(Set.of("image/png", "text/html", "text/plain")), mimes.toString());
         assertTrue(html.stream().anyMatch(h -> h.contains("<td>a&lt;b</td>")), "escaped table cell");
         // nbclient folds the live updates into the original output: the saved state is the last one
