@@ -175,6 +175,14 @@ class RecipeLoaderTest {
         }
         Recipe lora = RecipeLoader.load(RECIPES.resolve("lora.yaml"));
         LoraConfig lc = (LoraConfig) lora.technique().toConfig();
+        // lora.yaml is the quickstart (task.PaymentsRecipe): the CLI, the notebooks and the README must agree
+        org.finetune4j.task.PaymentsRecipe quick = org.finetune4j.task.PaymentsRecipe.defaults();
+        assertEquals(quick.loraConfig(), lc);
+        assertEquals(quick.trainSamples(), lora.data().limit());
+        assertEquals(quick.rowLength(), lora.data().maxLength());
+        assertEquals(quick.batchRows(), lora.trainer().batchSize());
+        assertEquals(quick.learningRate(), lora.trainer().learningRate());
+        assertEquals(quick.epochs(), lora.trainer().epochs());
         assertEquals(16, lc.r());
         assertEquals(16.0, lc.alpha());
         assertEquals(LoraConfig.ALL_PROJECTIONS, lc.targetModules());
