@@ -80,9 +80,8 @@ public final class PaymentDataGenerator {
             }
         }
         Path ledger = outDir.resolve(LEDGER_FILE);
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
         PaymentJsonl.writeLines(ledger, LedgerCorpus.documents(seed, LEDGER_SIZE).stream()
-                .map(t -> om.createObjectNode().put("text", t).toString()).toList());
+                .map(PaymentJsonl::textLine).toList());
         written.add(ledger);
         Path schema = outDir.resolve(PaymentSchema.FILE_NAME);
         PaymentJsonl.writeLines(schema, List.of(PaymentSchema.fromClasspath().text().stripTrailing()));

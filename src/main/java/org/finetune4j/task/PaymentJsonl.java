@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Reads and writes the task's OpenAI-messages JSONL files (JSON variant: system, user, assistant = gold JSON,
@@ -28,6 +29,25 @@ public final class PaymentJsonl {
      * @throws TaskDataException naming the file (and line) when it is missing or malformed
      */
     public static List<PaymentSample> read(Path file) {
+        return readLines(file, PaymentJsonl::parseLine);
+    }
+
+    /**
+     * Reads a plain-text corpus file of {@code {"text": "…"}} lines (the pretraining transaction logs).
+     *
+     * @throws TaskDataException naming the file (and line) when it is missing or malformed
+     */
+    public static List<String> readTexts(Path file) {
+        return readLines(file, PaymentJsonl::parseTextLine);
+    }
+
+    /** One {@code {"text": …}} line of a corpus file. */
+    static String textLine(String text) {
+        return PaymentSchema.STRICT_JSON.createObjectNode().put("text", text).toString();
+    }
+
+    /** Every non-blank line of {@code file} through {@code parse}; a failure names the file and line. */
+    private static <T> List<T> readLines(Path file, Function<String, T> parse) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -36,19 +56,32 @@ public final class PaymentJsonl {
         } catch (IOException e) {
             throw new TaskDataException("cannot read data file " + file.toAbsolutePath() + ": " + e, e);
         }
-        List<PaymentSample> out = new ArrayList<>(lines.size());
+        List<T> out = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             if (line.isBlank()) {
                 continue;
             }
             try {
-                out.add(parseLine(line));
+                out.add(parse.apply(line));
             } catch (RuntimeException e) {
                 throw new TaskDataException(file.toAbsolutePath() + ":" + (i + 1) + ": " + e.getMessage(), e);
             }
         }
         return out;
+    }
+
+    private static String parseTextLine(String line) {
+        JsonNode text;
+        try {
+            text = PaymentSchema.STRICT_JSON.readTree(line).get("text");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+        }
+        if (text == null || !text.isTextual()) {
+            throw new IllegalArgumentException("needs a string field \"text\"");
+        }
+        return text.asText();
     }
 
     /** Parses one JSON-variant line. */

@@ -81,7 +81,7 @@ public final class TinyBaseRecipe {
                 texts.add(chatml.toString());
             }
         }
-        texts.addAll(ledgerTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)));
+        texts.addAll(PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)));
         return texts;
     }
 
@@ -100,30 +100,6 @@ public final class TinyBaseRecipe {
         for (List<ChatMessage> conv : conversations(file)) {
             long[] ids = tok.applyChatTemplate(conv, false);
             out.add(new TokenizedSample(ids, ids.clone(), file.getFileName() + ":" + ++line));
-        }
-        return out;
-    }
-
-    /** The transaction-log documents ({@link LedgerCorpus}) of a {@code {"text": …}} JSONL file. */
-    static List<String> ledgerTexts(Path file) throws IOException {
-        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
-        List<String> out = new ArrayList<>();
-        int line = 0;
-        for (String l : Files.readAllLines(file)) {
-            line++;
-            if (l.isBlank()) {
-                continue;
-            }
-            com.fasterxml.jackson.databind.JsonNode text;
-            try {
-                text = om.readTree(l).get("text");
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new TaskDataException(file + ":" + line + ": not JSON: " + e.getOriginalMessage());
-            }
-            if (text == null || !text.isTextual()) {
-                throw new TaskDataException(file + ":" + line + ": needs a string field \"text\"");
-            }
-            out.add(text.asText());
         }
         return out;
     }
@@ -162,8 +138,8 @@ public final class TinyBaseRecipe {
         try (HfTokenizer tok = HfTokenizer.load(out); NDManager root = Djl.engine().newBaseManager()) {
             LlamaConfig config = config(tok);
             List<TokenizedSample> corpus = new ArrayList<>(proseSamples(tok, taskDir.resolve("prose/train.jsonl")));
-            corpus.addAll(documentSamples(tok, ledgerTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)),
-                    PaymentDataGenerator.LEDGER_FILE));
+            List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
+            corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE));
             List<PackedRow> train = Packer.pack(corpus, o.rowLength());
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
             long pad = tok.tokenId("<|endoftext|>").orElseThrow();

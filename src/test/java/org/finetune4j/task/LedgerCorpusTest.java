@@ -68,6 +68,21 @@ class LedgerCorpusTest {
         }
     }
 
+    /** The corpus file round-trips, and a bad line is reported with the file and line number. */
+    @Test
+    void corpusFileRoundTripsAndNamesBadLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> docs = LedgerCorpus.documents(5, 20);
+        java.nio.file.Path file = dir.resolve("ledger.jsonl");
+        PaymentJsonl.writeLines(file, docs.stream().map(PaymentJsonl::textLine).toList());
+        assertEquals(docs, PaymentJsonl.readTexts(file));
+        java.nio.file.Files.writeString(file, PaymentJsonl.textLine("ok") + "\n{\"txt\":\"no\"}\n");
+        TaskDataException e = org.junit.jupiter.api.Assertions.assertThrows(TaskDataException.class,
+                () -> PaymentJsonl.readTexts(file));
+        assertTrue(e.getMessage().contains("ledger.jsonl:2: ") && e.getMessage().contains("\"text\""),
+                e.getMessage());
+    }
+
     private static List<String> iterable(java.util.Iterator<String> it) {
         List<String> out = new java.util.ArrayList<>();
         it.forEachRemaining(out::add);
