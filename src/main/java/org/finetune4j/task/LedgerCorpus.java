@@ -18,7 +18,10 @@ import java.util.Random;
  * teach JSON syntax, numbers and ISO dates <em>outside</em> any chat: the records use their own keys ({@code
  * date, type, amount, currency, counterparty, channel, memo}), not the task's schema and not its intent labels,
  * and the base model still only ever answers chat messages in prose — fine-tuning is what makes it answer in the
- * task's JSON. People are drawn from the training names and made-up names, never from the test split's names.
+ * task's JSON. People are drawn from the training names and made-up names, never from the test split's names;
+ * phone numbers never use a test-split prefix. Made-up names, random digits, lower-cased lines and relative dates
+ * make the records impossible to predict without copying and resolving what the line says — the skills the
+ * task needs (a 6.8 M model trained on a few million tokens does not pick them up from the chat prose alone).
  */
 public final class LedgerCorpus {
 
@@ -29,27 +32,39 @@ public final class LedgerCorpus {
     private LedgerCorpus() {
     }
 
-    /** {@code count} documents of one to three entries each; the same seed gives the same documents. */
+    /**
+     * {@code count} documents of one to three entries each; the same seed gives the same documents. A document
+     * starts with the day it was written ("Catatan transaksi, hari ini Senin, 8 Januari 2024"); an entry's date is
+     * written in full or relative to that day ("besok", "3 hari lagi", "Jumat depan", "tgl 5"), as people write
+     * it, and its record always holds the resolved ISO date.
+     */
     public static List<String> documents(long seed, int count) {
         Random r = new Random(seed * 31 + 7);
         List<String> docs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             Language lang = r.nextInt(100) < 55 ? Language.ID : Language.EN;
-            StringBuilder sb = new StringBuilder(lang == Language.EN ? "Transaction log\n" : "Catatan transaksi\n");
+            LocalDate today = FIRST_DAY.plusDays(r.nextInt(SPAN_DAYS));
+            StringBuilder sb = new StringBuilder(lang == Language.EN ? "Transaction log, today is " : "Catatan transaksi, hari ini ")
+                    .append(RelativeDates.weekdayName(today.getDayOfWeek(), lang)).append(", ")
+                    .append(RelativeDates.longForm(today, lang)).append('\n');
             int entries = 1 + r.nextInt(3);
             for (int e = 0; e < entries; e++) {
-                entry(sb, lang, r);
+                entry(sb, lang, today, r);
             }
             docs.add(sb.toString().stripTrailing());
         }
         return docs;
     }
 
-    private static void entry(StringBuilder sb, Language lang, Random r) {
-        LocalDate date = FIRST_DAY.plusDays(r.nextInt(SPAN_DAYS));
+    private static void entry(StringBuilder sb, Language lang, LocalDate today, Random r) {
+        LocalDate date = today.plusDays(r.nextInt(45) - 14);
         Money money = money(r);
-        String who = r.nextInt(5) == 0 ? null : r.nextBoolean() ? PaymentLexicon.syntheticName(r)
-                : PaymentLexicon.name(Split.TRAIN, lang, r);
+        // who: mostly made-up names (only copying gets them right), some training names, phone numbers with
+        // random prefixes (never a test-split prefix), sometimes nobody
+        int w = r.nextInt(10);
+        String who = w < 4 ? PaymentLexicon.syntheticName(r) : w < 6 ? PaymentLexicon.name(Split.TRAIN, lang, r)
+                : w < 8 ? PaymentLexicon.phone(Split.TRAIN, r) : null;
+        String whoText = who == null ? null : who.matches("\\d+") ? PaymentLexicon.writePhone(who, r) : who;
         List<String> channels = switch (r.nextInt(3)) {
             case 0 -> PaymentLexicon.WALLETS;
             case 1 -> PaymentLexicon.BILLERS;
@@ -60,35 +75,42 @@ public final class LedgerCorpus {
         String memo = r.nextInt(3) == 0 ? memos.get(r.nextInt(memos.size())) : null;
         boolean incoming = who != null && r.nextInt(3) == 0;
 
-        // the text line: weekday, long date, amount as people write it (sometimes "250rb"), who, channel, memo
+        // the text line: the date (in full with its weekday, or relative to today), the amount as people write it
+        // (sometimes "250rb"), who, channel, memo; a third of the lines are typed in lower case
         String amountText = r.nextBoolean() ? AmountFormatter.render(money, lang, r)
                 : ProseAnswers.displayAmount(money, lang == Language.EN);
-        sb.append(RelativeDates.weekdayName(date.getDayOfWeek(), lang)).append(", ")
-                .append(RelativeDates.longForm(date, lang)).append(": ");
+        StringBuilder line = new StringBuilder();
+        if (r.nextBoolean()) {
+            line.append(RelativeDates.weekdayName(date.getDayOfWeek(), lang)).append(", ")
+                    .append(RelativeDates.longForm(date, lang));
+        } else {
+            line.append(RelativeDates.render(date, today, lang, r));
+        }
+        line.append(": ");
         if (lang == Language.EN) {
-            sb.append(incoming ? "received " : "paid ").append(amountText);
+            line.append(incoming ? "received " : "paid ").append(amountText);
             if (who != null) {
-                sb.append(incoming ? " from " : " to ").append(who);
+                line.append(incoming ? " from " : " to ").append(whoText);
             }
             if (channel != null) {
-                sb.append(" via ").append(channel);
+                line.append(" via ").append(channel);
             }
             if (memo != null) {
-                sb.append(" for ").append(memo);
+                line.append(" for ").append(memo);
             }
         } else {
-            sb.append(incoming ? "terima " : "bayar ").append(amountText);
+            line.append(incoming ? "terima " : "bayar ").append(amountText);
             if (who != null) {
-                sb.append(incoming ? " dari " : " ke ").append(who);
+                line.append(incoming ? " dari " : " ke ").append(whoText);
             }
             if (channel != null) {
-                sb.append(" lewat ").append(channel);
+                line.append(" lewat ").append(channel);
             }
             if (memo != null) {
-                sb.append(" untuk ").append(memo);
+                line.append(" untuk ").append(memo);
             }
         }
-        sb.append('\n');
+        sb.append(r.nextInt(3) == 0 ? line.toString().toLowerCase(java.util.Locale.ROOT) : line).append('\n');
 
         ObjectNode rec = JSON.createObjectNode();
         rec.put("date", date.toString());

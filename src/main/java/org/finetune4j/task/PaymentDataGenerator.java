@@ -29,7 +29,7 @@ public final class PaymentDataGenerator {
     public static final int VALIDATION_SIZE = 500;
     public static final int TEST_SIZE = 500;
     /** Transaction-log documents ({@link LedgerCorpus}) beside the prose conversations in the pretraining corpus. */
-    public static final int LEDGER_SIZE = 1600;
+    public static final int LEDGER_SIZE = 5000;
     /** Where the pretraining corpus's transaction logs are written, relative to the task directory. */
     public static final String LEDGER_FILE = "prose/ledger.jsonl";
 

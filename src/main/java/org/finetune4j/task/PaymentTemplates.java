@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * The message templates of the generator, per intent and language. Within every (intent, language) group the
- * last quarter (at least one) is held out for the test split, so test messages have unseen phrasings.
+ * last quarter (at least one) is held out for the test split, so test messages have unseen phrasings; the extra
+ * training-only templates (session 3) add variety to training without touching the held-out set.
  */
 public final class PaymentTemplates {
 
@@ -142,7 +143,110 @@ public final class PaymentTemplates {
         group(t, Intent.UNKNOWN, Language.MIX,
                 "halo, how are you?", "thanks ya kak", "gimana cara change PIN?", "app nya error terus, help",
                 "ok noted ya", "kamu bisa apa aja?", "btw weekend ini kemana?", "fee transfer berapa ya?");
+
+        // Extra training phrasings (never held out): more verbs, slot orders and politeness forms, so the model
+        // learns the intent from the words rather than from a handful of sentence shapes. They avoid every
+        // keyword that only the held-out templates use (settle, lunasin, collect, wire, load, tunjukin, …).
+        extra(t, Intent.TRANSFER, Language.ID,
+                "{w:kirimkan|kirim} {amount} {w:buat|untuk} {recipient}[ {date}][ lewat {provider}]",
+                "[{date} ]{w:transfer|tf|kirim} {amount} ke {w:rekening|rek} {recipient}",
+                "{w:tf dong|transfer dong|kirim dong} {amount} ke {recipient}[, {w:buat|utk} {note}]",
+                "{recipient} {w:tolong|tlg} {w:dikirim|ditransfer} {amount}[ {date}]");
+        extra(t, Intent.TRANSFER, Language.EN,
+                "{w:could you|can u|please} {w:send|transfer} {amount} to {recipient}[ for {note}][ {date}]",
+                "[{date} ]{w:send|transfer} money to {recipient}: {amount}",
+                "{amount} to {recipient}[ {date}][ for {note}] please",
+                "{w:make a|do a} transfer of {amount} to {recipient}[ via {provider}]");
+        extra(t, Intent.TRANSFER, Language.MIX,
+                "{w:tolong|pls} transferin {amount} to {recipient}[ {date}]",
+                "send ke {recipient} {amount}[ buat {note}] ya",
+                "[{date} ]kirim {amount} to {recipient}[ for {note}]");
+        extra(t, Intent.PAY_BILL, Language.ID,
+                "tagihan {bill} {provider}[ {amount}] {w:tolong dibayar|bayarin ya}[ {date}]",
+                "{w:mau|pengen} bayar {provider}[ {date}][ {amount}]",
+                "{w:bayar|byr} tagihan {provider}[ {w:sebesar|senilai} {amount}][ {date}] {w:ya|dong|}");
+        extra(t, Intent.PAY_BILL, Language.EN,
+                "{w:my|the} {provider} bill is due[ {date}], please pay it[, {amount}]",
+                "can you pay {w:my|the} {provider} {bill} bill[ {date}][, {amount}]",
+                "[{date} ]pay {amount} to {provider}");
+        extra(t, Intent.PAY_BILL, Language.MIX,
+                "bayar {provider} bill[ {amount}][ {date}] pls",
+                "{w:tolong|pls} pay tagihan {bill} {provider}[ {amount}]");
+        extra(t, Intent.TOP_UP, Language.ID,
+                "{w:tolong|tlg} top up {provider}[ {phone}] {w:sebesar|senilai} {amount}[ {date}]",
+                "saldo {provider} {w:habis|tinggal dikit}, isi {amount}[ {date}] {w:ya|dong}",
+                "[{date} ]topup {amount} ke {provider}[ {phone}]");
+        extra(t, Intent.TOP_UP, Language.EN,
+                "{w:put|add} {amount} {w:on|in} my {provider}[ wallet][ {date}]",
+                "[{date} ]top up {amount} to {provider}[ {phone}]",
+                "my {provider} is empty, top it up with {amount}");
+        extra(t, Intent.TOP_UP, Language.MIX,
+                "top up {amount} ke {provider}[ {phone}] ya",
+                "{w:tolong|pls} isi saldo {provider} {amount}[ {date}]");
+        extra(t, Intent.BUY_AIRTIME, Language.ID,
+                "{w:beliin|tolong beliin} pulsa {amount} {w:buat|untuk} {phone}[ {provider}]",
+                "[{date} ]isi pulsa {amount} ke {phone}",
+                "{phone} {w:perlu|butuh} pulsa {amount}[ {provider}][ {date}]",
+                "{w:kuota|paket data} {provider} {amount} {w:buat|untuk} {phone}");
+        extra(t, Intent.BUY_AIRTIME, Language.EN,
+                "{w:top up|recharge} the phone {phone} with {amount} {w:airtime|credit}[ {date}]",
+                "i need {amount} of {w:airtime|phone credit}[ {provider}] on {phone}",
+                "[{date} ]buy airtime {amount} for {phone}");
+        extra(t, Intent.BUY_AIRTIME, Language.MIX,
+                "{w:beli|isi} pulsa {amount} buat {phone}[ {date}] pls",
+                "pulsa[ {provider}] {amount} for {phone} ya",
+                "tolong buy {w:paket data|pulsa} {amount}[ {provider}] ke {phone}");
+        extra(t, Intent.CHECK_BALANCE, Language.ID,
+                "{w:sisa|cek sisa} saldo[ {provider}] {w:gw|aku|saya} {w:berapa|brp}{w:?|}",
+                "saldo[ {provider}] {w:dong|ya|pls}",
+                "{w:uang|duit} {w:gw|aku|saya} tinggal berapa[ di {provider}]{w:?|}");
+        extra(t, Intent.CHECK_BALANCE, Language.EN,
+                "{w:how much|what} is {w:left|remaining} in my[ {provider}] {w:account|wallet}{w:?|}",
+                "{w:show|tell} me my[ {provider}] balance{w: please|}",
+                "my balance[ on {provider}]{w:?| please}");
+        extra(t, Intent.CHECK_BALANCE, Language.MIX,
+                "balance[ {provider}] {w:gw|aku} {w:berapa|brp}{w:?|}",
+                "{w:tolong|pls} cek my balance[ {provider}]");
+        extra(t, Intent.REQUEST_MONEY, Language.ID,
+                "{w:tolong|tlg} {w:tagih|tagihin} {amount} dari {recipient}[ {date}]",
+                "{w:minta|mintain} {recipient} {w:bayar|balikin} {amount}[ {w:buat|utk} {note}]",
+                "[{date} ]{w:tagih|minta} {recipient} {amount}");
+        extra(t, Intent.REQUEST_MONEY, Language.EN,
+                "{w:send|make} a {w:payment request|request} to {recipient} for {amount}[ {date}]",
+                "{w:get|ask} {recipient} to send me {amount}[ for {note}]",
+                "[{date} ]request money from {recipient}: {amount}");
+        extra(t, Intent.REQUEST_MONEY, Language.MIX,
+                "{w:tolong|pls} request {amount} dari {recipient}[ {date}]",
+                "ask {recipient} {w:balikin|bayar} {amount}[ buat {note}] ya");
+        extra(t, Intent.TRANSACTION_HISTORY, Language.ID,
+                "{w:cek|lihat|liat} transaksi {w:gw|aku|saya}[ {provider}][ {date}]",
+                "{w:riwayat|daftar} {w:transaksi|pembayaran}[ {provider}][ {date}] {w:dong|ya|pls}",
+                "[{date} ]{w:aku|gw} {w:bayar|transfer} apa aja{w:?|}");
+        extra(t, Intent.TRANSACTION_HISTORY, Language.EN,
+                "{w:show|list} {w:my|the} {w:payments|transfers|transactions}[ on {provider}][ {date}]",
+                "{w:history|transaction history}[ {date}] {w:please|pls}",
+                "what {w:did i pay|went out}[ on {provider}][ {date}]{w:?|}");
+        extra(t, Intent.TRANSACTION_HISTORY, Language.MIX,
+                "{w:cek|lihat} history[ {provider}][ {date}] {w:pls|dong}",
+                "riwayat payment[ {provider}][ {date}] ya");
+        extra(t, Intent.UNKNOWN, Language.ID,
+                "terima kasih banyak", "bisa bantu apa aja?", "lupa password gimana ya?", "akun saya diblokir",
+                "promo hari ini apa?", "cara daftar gimana?", "nomor CS berapa ya?", "siap kak");
+        extra(t, Intent.UNKNOWN, Language.EN,
+                "hello there", "thank you so much", "what can you do?", "my account is locked",
+                "are there any promos today?", "how do i sign up?", "what is the customer service number?", "bye");
+        extra(t, Intent.UNKNOWN, Language.MIX,
+                "hai, bisa help?", "thanks banget", "akun aku locked, gimana?", "ada promo today?",
+                "CS nya nomor berapa?");
         return List.copyOf(t);
+    }
+
+    /** Training-only templates, ids {@code intent.language.xN}; they never change which templates are held out. */
+    private static void extra(List<MessageTemplate> out, Intent intent, Language lang, String... texts) {
+        for (int i = 0; i < texts.length; i++) {
+            out.add(new MessageTemplate(intent.wireName() + "." + lang.code() + ".x" + i, intent, lang, texts[i],
+                    Split.TRAIN));
+        }
     }
 
     private static void group(List<MessageTemplate> out, Intent intent, Language lang, String... texts) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 public final class PretrainTinyBase implements Callable<Integer> {
     @Option(names = "--task-dir", defaultValue = "data/task") Path taskDir;
     @Option(names = "--out", defaultValue = "data/models/tiny-base") Path out;
-    @Option(names = "--epochs", defaultValue = "5") int epochs;
+    @Option(names = "--epochs", defaultValue = "4") int epochs;
     @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--batch-rows", defaultValue = "16") int batchRows;

@@ -53,7 +53,7 @@ public final class TinyBaseRecipe {
     public record Options(int vocabSize, int epochs, int batchRows, int rowLength, double learningRate, long seed,
             int maxSteps) {
         public static Options defaults() {
-            return new Options(4096, 5, 16, 256, 2e-3, 42, 0);
+            return new Options(4096, 4, 16, 256, 2e-3, 42, 0);
         }
     }
 
@@ -104,15 +104,28 @@ public final class TinyBaseRecipe {
         return out;
     }
 
-    /** Plain documents as training rows, each ending with the end-of-text token; every token is a target. */
-    static List<TokenizedSample> documentSamples(HfTokenizer tok, List<String> docs, String source) {
+    /**
+     * Plain documents as training rows, each ending with the end-of-text token; every token is a target. A
+     * document longer than {@code maxTokens} is left out and counted in the log (never cut mid-record).
+     */
+    static List<TokenizedSample> documentSamples(HfTokenizer tok, List<String> docs, String source, int maxTokens,
+            PrintStream log) {
         long eot = tok.tokenId(SPECIAL_TOKENS[0]).orElseThrow();
         List<TokenizedSample> out = new ArrayList<>(docs.size());
+        int tooLong = 0;
         for (int i = 0; i < docs.size(); i++) {
             long[] text = tok.encode(docs.get(i), false);
+            if (text.length + 1 > maxTokens) {
+                tooLong++;
+                continue;
+            }
             long[] ids = java.util.Arrays.copyOf(text, text.length + 1);
             ids[text.length] = eot;
             out.add(new TokenizedSample(ids, ids.clone(), source + ":" + (i + 1)));
+        }
+        if (tooLong > 0) {
+            log.printf(Locale.ROOT, "%s: %d of %d documents longer than %d tokens left out%n", source, tooLong,
+                    docs.size(), maxTokens);
         }
         return out;
     }
@@ -139,7 +152,7 @@ public final class TinyBaseRecipe {
             LlamaConfig config = config(tok);
             List<TokenizedSample> corpus = new ArrayList<>(proseSamples(tok, taskDir.resolve("prose/train.jsonl")));
             List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
-            corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE));
+            corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE, o.rowLength(), log));
             List<PackedRow> train = Packer.pack(corpus, o.rowLength());
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
             long pad = tok.tokenId("<|endoftext|>").orElseThrow();
@@ -175,8 +188,9 @@ public final class TinyBaseRecipe {
                 context %d, tied embeddings, vocabulary %d) pretrained from scratch by finetune4j on the prose \
                 variant of the bundled payments task (`data/task/prose/train.jsonl`) plus generated transaction \
                 logs (`data/task/prose/ledger.jsonl`: a line of text and the same entry as a JSON record with its \
-                own keys, so the model knows JSON syntax, numbers and ISO dates the way a real pretrained model \
-                does). It answers payment requests in a sentence, never in JSON: fine-tuning is what teaches it \
+                own keys, so the model knows JSON syntax, numbers, ISO dates and relative dates the way a real \
+                pretrained model does; made-up names, random phone numbers and lower-cased lines make it learn to \
+                copy what a line says rather than guess it). It answers payment requests in a sentence, never in JSON: fine-tuning is what teaches it \
                 the task's JSON objective.
 
                 | | |

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -21,32 +22,69 @@ class LedgerCorpusTest {
         assertNotEquals(LedgerCorpus.documents(7, 50), LedgerCorpus.documents(8, 50));
     }
 
-    /** Each record states exactly what its text line says: the amount as parsed, the date, the people. */
+    /**
+     * Each record states exactly what its text line says: the amount as parsed, the date (written in full, or
+     * relative to the day in the document's first line and resolved by {@link RelativeDates}), the people.
+     */
     @Test
     void everyRecordMatchesItsTextLine() throws Exception {
+        int relative = 0;
+        int lowerCase = 0;
+        int phones = 0;
         for (String doc : LedgerCorpus.documents(42, 300)) {
             List<String> lines = doc.lines().toList();
             assertTrue(lines.size() >= 3 && lines.size() % 2 == 1, doc);
+            LocalDate today = today(lines.get(0));
             for (int i = 1; i < lines.size(); i += 2) {
                 String text = lines.get(i);
+                String lower = text.toLowerCase(Locale.ROOT);
                 JsonNode rec = JSON.readTree(lines.get(i + 1));
                 assertEquals(List.of("date", "type", "amount", "currency", "counterparty", "channel", "memo"),
                         iterable(rec.fieldNames()), lines.get(i + 1));
                 LocalDate date = LocalDate.parse(rec.get("date").asText());
-                assertTrue(text.contains(date.getDayOfMonth() + " "), text);
-                assertTrue(text.startsWith(RelativeDates.weekdayName(date.getDayOfWeek(), Language.ID))
-                        || text.startsWith(RelativeDates.weekdayName(date.getDayOfWeek(), Language.EN)), text);
+                String when = text.substring(0, text.indexOf(": "));
+                String weekdayId = RelativeDates.weekdayName(date.getDayOfWeek(), Language.ID).toLowerCase(Locale.ROOT);
+                String weekdayEn = RelativeDates.weekdayName(date.getDayOfWeek(), Language.EN).toLowerCase(Locale.ROOT);
+                if (lower.startsWith(weekdayId + ", ") || lower.startsWith(weekdayEn + ", ")) {
+                    assertTrue(when.contains(" " + date.getDayOfMonth() + " ") && when.endsWith("" + date.getYear()), text);
+                } else {
+                    relative++;
+                    assertEquals(date, RelativeDates.resolve(when, today).orElseThrow(() -> new AssertionError(text)), text);
+                }
+                if (text.equals(lower)) {
+                    lowerCase++;
+                }
                 Money said = AmountNormalizer.findAll(text.substring(text.indexOf(": ") + 2)).get(0);
                 assertEquals(0, said.amount().compareTo(rec.get("amount").decimalValue()), text);
                 assertEquals(said.currency(), rec.get("currency").asText(), text);
                 if (!rec.get("counterparty").isNull()) {
-                    assertTrue(text.contains(rec.get("counterparty").asText()), text);
+                    String who = rec.get("counterparty").asText();
+                    if (who.matches("\\d+")) {
+                        phones++;
+                        assertTrue(text.replaceAll("[ -]", "").contains(who), text);
+                        assertFalse(PaymentLexicon.PHONE_PREFIXES_TEST.contains(who.substring(0, 4)), text);
+                    } else {
+                        assertTrue(lower.contains(who.toLowerCase(Locale.ROOT)), text);
+                    }
                 }
                 if (!rec.get("memo").isNull()) {
-                    assertTrue(text.endsWith(rec.get("memo").asText()), text);
+                    assertTrue(lower.endsWith(rec.get("memo").asText().toLowerCase(Locale.ROOT)), text);
                 }
             }
         }
+        // the skills the corpus is there for actually occur
+        assertTrue(relative > 100 && lowerCase > 100 && phones > 100, relative + " " + lowerCase + " " + phones);
+    }
+
+    /** The document's first line: "Catatan transaksi, hari ini Senin, 8 Januari 2024" or its English twin. */
+    private static LocalDate today(String header) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,2}) (\\p{L}+) (\\d{4})$").matcher(header);
+        assertTrue(m.find(), header);
+        LocalDate date = RelativeDates.resolve(m.group(1) + " " + m.group(2) + " " + m.group(3), LocalDate.of(2000, 1, 1))
+                .orElseThrow(() -> new AssertionError(header));
+        assertTrue(header.contains(RelativeDates.weekdayName(date.getDayOfWeek(), Language.ID))
+                || header.contains(RelativeDates.weekdayName(date.getDayOfWeek(), Language.EN)), header);
+        return date;
     }
 
     @Test
