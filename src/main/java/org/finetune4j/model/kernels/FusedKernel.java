@@ -22,7 +22,8 @@ public enum FusedKernel {
             """),
     /**
      * Grouped-query variant of {@link #ATTENTION}: k and v have H_kv heads, H a multiple of H_kv, and
-     * query head h reads KV head {@code h / (H / H_kv)}.
+     * query head h reads KV head {@code h / (H / H_kv)}. Selected together with {@link #ATTENTION}:
+     * {@link FusedOps#attention} picks it by the head counts.
      */
     ATTENTION_GQA("AttentionGqa", """
                 q: Tensor,
