@@ -2,6 +2,8 @@ package org.finetune4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import org.finetune4j.model.kernels.FusedKernel;
+import org.finetune4j.model.kernels.FusedOps;
 
 /**
  * LlamaRMSNorm: {@code weight ⊙ x / sqrt(mean(x²) + eps)}, no mean subtraction, no bias. The statistics
@@ -19,6 +21,9 @@ public final class RmsNorm extends Module {
     /** (…, D) -> (…, D). */
     public NDArray forward(NDArray x) {
         ai.djl.ndarray.types.DataType t = x.getDataType();
+        if (FusedOps.isActive(FusedKernel.RMS_NORM, t)) {
+            return FusedOps.rmsNorm(x, weight.getArray(), eps);
+        }
         boolean half = t == ai.djl.ndarray.types.DataType.FLOAT16 || t == ai.djl.ndarray.types.DataType.BFLOAT16;
         NDArray xf = half ? x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : x;
         NDArray variance = xf.square().mean(new int[] {-1}, true); // (…, 1)

@@ -7,10 +7,16 @@ import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.model.LinearLayer;
 import org.finetune4j.model.Module;
 import org.finetune4j.model.Scalars;
+import org.finetune4j.model.kernels.FusedKernel;
+import org.finetune4j.model.kernels.FusedOps;
 
 /**
  * Grouped-query causal self-attention ({@code self_attn}): q/k/v/o projections, RoPE on q and k,
  * softmax in float32.
+ *
+ * <p>With a mask and float32/float64 tensors, attention runs as one fused libtorch
+ * {@code scaled_dot_product_attention} call ({@link FusedOps}); otherwise, and with
+ * {@code -Dfinetune4j.fusedOps=false}, as the eager NDArray ops below.
  *
  * <p>GQA without copying keys: query head {@code h} uses KV head {@code h / groups}, so the H query heads
  * are viewed as {@code (H_kv, groups·T)} rows and multiplied against the H_kv key heads directly.
@@ -54,7 +60,6 @@ public final class LlamaAttention extends Module {
     public NDArray forward(NDArray x, AttentionContext ctx) {
         long b = x.getShape().get(0);
         long t = x.getShape().get(1);
-        int groups = heads / kvHeads;
         // (B, T, D) -> (B, T, h, d) -> (B, h, T, d)
         NDArray qh = q.forward(x).reshape(b, t, heads, headDim).transpose(0, 2, 1, 3);
         NDArray kh = k.forward(x).reshape(b, t, kvHeads, headDim).transpose(0, 2, 1, 3);
@@ -71,6 +76,22 @@ public final class LlamaAttention extends Module {
             kh = p[0].concat(kh, 2);
             vh = p[1].concat(vh, 2);
         }
+        if (ctx.mask() != null && FusedOps.isActive(FusedKernel.ATTENTION, qh.getDataType())) {
+            // one libtorch call: no (B, H, T, Tk) scores/probabilities tensors, same maths
+            NDArray out = FusedOps.attention(qh, kh, vh, ctx.mask()) // (B, H, T, d)
+                    .transpose(0, 2, 1, 3) // (B, T, H, d)
+                    .reshape(new Shape(b, t, (long) heads * headDim));
+            return o.forward(out);
+        }
+        return o.forward(eagerAttention(qh, kh, vh, ctx.mask(), b, t));
+    }
+
+    /**
+     * The NDArray spelling of attention, used for half types, single-token steps without a mask and when
+     * the fused ops are off: q (B, H, T, d), k/v (B, H_kv, Tk, d) -> (B, T, H·d).
+     */
+    private NDArray eagerAttention(NDArray qh, NDArray kh, NDArray vh, NDArray mask, long b, long t) {
+        int groups = heads / kvHeads;
         long tk = kh.getShape().get(2);
         // (B, H, T, d) -> (B, H_kv, groups·T, d): rows of the `groups` query heads sharing one KV head
         NDArray qg = qh.mul(scale).reshape(b, kvHeads, groups * t, headDim);
@@ -81,18 +102,17 @@ public final class LlamaAttention extends Module {
         if (half) {
             scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF
         }
-        if (ctx.mask() != null) {
-            scores = scores.add(ctx.mask()); // (B, 1, T, Tk) broadcast over heads
+        if (mask != null) {
+            scores = scores.add(mask); // (B, 1, T, Tk) broadcast over heads
         }
         NDArray probs = scores.softmax(3);
         if (half) {
             probs = probs.toType(type, false);
         }
-        NDArray out = probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
+        return probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
                 .reshape(b, heads, t, headDim)
                 .transpose(0, 2, 1, 3) // (B, T, H, d)
                 .reshape(new Shape(b, t, (long) heads * headDim));
-        return o.forward(out);
     }
 
     public LinearLayer qProj() { return q; }

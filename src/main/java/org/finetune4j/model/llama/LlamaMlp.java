@@ -3,6 +3,8 @@ package org.finetune4j.model.llama;
 import ai.djl.ndarray.NDArray;
 import org.finetune4j.model.LinearLayer;
 import org.finetune4j.model.Module;
+import org.finetune4j.model.kernels.FusedKernel;
+import org.finetune4j.model.kernels.FusedOps;
 
 /** SwiGLU feed-forward ({@code mlp}): {@code down(silu(gate(x)) ⊙ up(x))}. */
 public final class LlamaMlp extends Module {
@@ -29,6 +31,9 @@ public final class LlamaMlp extends Module {
     /** (B, T, D) -> (B, T, D) through (B, T, F). */
     public NDArray forward(NDArray x) {
         NDArray g = gate.forward(x); // (B, T, F)
+        if (FusedOps.isActive(FusedKernel.SWIGLU, g.getDataType())) {
+            return down.forward(FusedOps.swiGlu(g, up.forward(x)));
+        }
         NDArray silu = g.mul(g.getNDArrayInternal().sigmoid()); // silu(z) = z·σ(z); no Number ops (notes §0)
         return down.forward(silu.mul(up.forward(x)));
     }

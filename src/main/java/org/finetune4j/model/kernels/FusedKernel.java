@@ -1,0 +1,67 @@
+package org.finetune4j.model.kernels;
+
+/**
+ * The libtorch ops that DJL 0.36 does not expose, each as a one-method TorchScript module.
+ *
+ * <p>Why: the eager model spells attention, SwiGLU and RMSNorm with several NDArray ops, each a separate
+ * ATen kernel that writes a full-size intermediate and saves it for backward. A single libtorch call does
+ * the same maths with fewer passes over memory (for attention: no (B, H, T, Tk) score, mask-add or
+ * softmax tensors at all).
+ */
+public enum FusedKernel {
+    /**
+     * {@code scaled_dot_product_attention(q, k, v, mask)} with the default scale {@code 1/sqrt(d)}:
+     * q (B, H, T, d), k and v (B, H, Tk, d), additive mask (B, 1, T, Tk) -> (B, H, T, d).
+     */
+    ATTENTION("Attention", """
+                q: Tensor,
+                k: Tensor,
+                v: Tensor,
+                mask: Tensor) -> Tensor:
+                return torch.scaled_dot_product_attention(q, k, v, mask, 0., False)
+            """),
+    /**
+     * Grouped-query variant of {@link #ATTENTION}: k and v have H_kv heads, H a multiple of H_kv, and
+     * query head h reads KV head {@code h / (H / H_kv)}. Selected together with {@link #ATTENTION}:
+     * {@link FusedOps#attention} picks it by the head counts.
+     */
+    ATTENTION_GQA("AttentionGqa", """
+                q: Tensor,
+                k: Tensor,
+                v: Tensor,
+                mask: Tensor) -> Tensor:
+                return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=None, enable_gqa=True)
+            """),
+    /** {@code silu(gate) ⊙ up}, both (…, F). */
+    SWIGLU("SwiGlu", """
+                gate: Tensor,
+                up: Tensor) -> Tensor:
+                return torch.mul(torch.silu(gate), up)
+            """),
+    /** {@code x · rsqrt(mean(x², -1) + eps) ⊙ weight}: x (…, D), weight (D), eps a 0-d tensor. */
+    RMS_NORM("RmsNorm", """
+                x: Tensor,
+                weight: Tensor,
+                eps: Tensor) -> Tensor:
+                variance = torch.mean(torch.mul(x, x), [-1], True)
+                return torch.mul(torch.mul(x, torch.rsqrt(torch.add(variance, eps))), weight)
+            """);
+
+    private final String className;
+    private final String forward;
+
+    FusedKernel(String className, String forward) {
+        this.className = className;
+        this.forward = forward;
+    }
+
+    /** The TorchScript archive that defines this kernel as the {@code forward} of a parameterless module. */
+    public TorchScriptArchive archive() {
+        return new TorchScriptArchive(className, forward);
+    }
+
+    /** File name of the written archive, {@code finetune4j_<kernel>.pt}. */
+    String fileStem() {
+        return "finetune4j_" + name().toLowerCase(java.util.Locale.ROOT);
+    }
+}
