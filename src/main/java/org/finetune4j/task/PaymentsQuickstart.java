@@ -57,9 +57,9 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
     @Option(names = "--seed", defaultValue = "" + PaymentsRecipe.SEED) long seed;
-    @Option(names = "--modules-to-save", split = ",", defaultValue = "embed_tokens",
-            description = "modules trained in full next to LoRA (default ${DEFAULT-VALUE}; empty for LoRA alone)")
-    List<String> modulesToSave;
+    @Option(names = "--modules-to-save", split = ",",
+            description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
+    List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PaymentsQuickstart()).execute(args));
