@@ -164,7 +164,7 @@ public final class PaymentTemplates {
         extra(t, Intent.PAY_BILL, Language.ID,
                 "tagihan {bill} {provider}[ {amount}] {w:tolong dibayar|bayarin ya}[ {date}]",
                 "{w:mau|pengen} bayar {provider}[ {date}][ {amount}]",
-                "{w:bayar|byr} tagihan {provider}[ {w:sebesar|senilai} {amount}][ {date}] {w:ya|dong|}");
+                "{w:bayar|byr} tagihan {provider}[ {w:senilai|nominal} {amount}][ {date}] {w:ya|dong|}");
         extra(t, Intent.PAY_BILL, Language.EN,
                 "{w:my|the} {provider} bill is due[ {date}], please pay it[, {amount}]",
                 "can you pay {w:my|the} {provider} {bill} bill[ {date}][, {amount}]",
@@ -173,7 +173,7 @@ public final class PaymentTemplates {
                 "bayar {provider} bill[ {amount}][ {date}] pls",
                 "{w:tolong|pls} pay tagihan {bill} {provider}[ {amount}]");
         extra(t, Intent.TOP_UP, Language.ID,
-                "{w:tolong|tlg} top up {provider}[ {phone}] {w:sebesar|senilai} {amount}[ {date}]",
+                "{w:tolong|tlg} top up {provider}[ {phone}] {w:senilai|nominal} {amount}[ {date}]",
                 "saldo {provider} {w:habis|tinggal dikit}, isi {amount}[ {date}] {w:ya|dong}",
                 "[{date} ]topup {amount} ke {provider}[ {phone}]");
         extra(t, Intent.TOP_UP, Language.EN,
@@ -199,24 +199,24 @@ public final class PaymentTemplates {
         extra(t, Intent.CHECK_BALANCE, Language.ID,
                 "{w:sisa|cek sisa} saldo[ {provider}] {w:gw|aku|saya} {w:berapa|brp}{w:?|}",
                 "saldo[ {provider}] {w:dong|ya|pls}",
-                "{w:uang|duit} {w:gw|aku|saya} tinggal berapa[ di {provider}]{w:?|}");
+                "{w:uang|duit} {w:gw|aku|saya}[ {provider}] tinggal berapa{w:?|}");
         extra(t, Intent.CHECK_BALANCE, Language.EN,
                 "{w:how much|what} is {w:left|remaining} in my[ {provider}] {w:account|wallet}{w:?|}",
-                "{w:show|tell} me my[ {provider}] balance{w: please|}",
+                "{w:show|give} me my[ {provider}] balance{w: please|}",
                 "my balance[ on {provider}]{w:?| please}");
         extra(t, Intent.CHECK_BALANCE, Language.MIX,
                 "balance[ {provider}] {w:gw|aku} {w:berapa|brp}{w:?|}",
                 "{w:tolong|pls} cek my balance[ {provider}]");
         extra(t, Intent.REQUEST_MONEY, Language.ID,
-                "{w:tolong|tlg} {w:tagih|tagihin} {amount} dari {recipient}[ {date}]",
-                "{w:minta|mintain} {recipient} {w:bayar|balikin} {amount}[ {w:buat|utk} {note}]",
+                "{recipient} {w:blm|belum} bayar {amount}, {w:tolong|tlg} tagih[ {date}]",
+                "{w:minta|suruh} {recipient} {w:bayar|balikin} {amount}[ {w:buat|utk} {note}]",
                 "[{date} ]{w:tagih|minta} {recipient} {amount}");
         extra(t, Intent.REQUEST_MONEY, Language.EN,
-                "{w:send|make} a {w:payment request|request} to {recipient} for {amount}[ {date}]",
+                "{w:send|make} a {w:money request|request} to {recipient} for {amount}[ {date}]",
                 "{w:get|ask} {recipient} to send me {amount}[ for {note}]",
                 "[{date} ]request money from {recipient}: {amount}");
         extra(t, Intent.REQUEST_MONEY, Language.MIX,
-                "{w:tolong|pls} request {amount} dari {recipient}[ {date}]",
+                "{w:tolong|pls} request ke {recipient} {amount}[ {date}]",
                 "ask {recipient} {w:balikin|bayar} {amount}[ buat {note}] ya");
         extra(t, Intent.TRANSACTION_HISTORY, Language.ID,
                 "{w:cek|lihat|liat} transaksi {w:gw|aku|saya}[ {provider}][ {date}]",
@@ -228,15 +228,15 @@ public final class PaymentTemplates {
                 "what {w:did i pay|went out}[ on {provider}][ {date}]{w:?|}");
         extra(t, Intent.TRANSACTION_HISTORY, Language.MIX,
                 "{w:cek|lihat} history[ {provider}][ {date}] {w:pls|dong}",
-                "riwayat payment[ {provider}][ {date}] ya");
+                "riwayat transfer[ {provider}][ {date}] please");
         extra(t, Intent.UNKNOWN, Language.ID,
-                "terima kasih banyak", "bisa bantu apa aja?", "lupa password gimana ya?", "akun saya diblokir",
+                "terima kasih banyak", "bisa bantu apa aja?", "lupa password gimana ya?", "rekening saya diblokir",
                 "promo hari ini apa?", "cara daftar gimana?", "nomor CS berapa ya?", "siap kak");
         extra(t, Intent.UNKNOWN, Language.EN,
                 "hello there", "thank you so much", "what can you do?", "my account is locked",
                 "are there any promos today?", "how do i sign up?", "what is the customer service number?", "bye");
         extra(t, Intent.UNKNOWN, Language.MIX,
-                "hai, bisa help?", "thanks banget", "akun aku locked, gimana?", "ada promo today?",
+                "hai, bisa help?", "thanks banget", "rekening aku locked, gimana?", "promo today apa?",
                 "CS nya nomor berapa?");
         return List.copyOf(t);
     }

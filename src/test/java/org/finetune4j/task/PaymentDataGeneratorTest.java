@@ -62,6 +62,40 @@ class PaymentDataGeneratorTest {
         assertTrue(validation.stream().noneMatch(s -> testTemplates.contains(s.templateId())));
     }
 
+    /**
+     * The training-only templates ({@code .xN}) add variety without leaking the held-out phrasings: none of them is
+     * held out, and none uses a word that, among the original templates, only the held-out ones use ("settle",
+     * "lunasin", "tunjukin", …).
+     */
+    @Test
+    void trainingOnlyTemplatesNeverUseHeldOutWords() {
+        List<MessageTemplate> all = PaymentTemplates.all();
+        List<MessageTemplate> extra = all.stream().filter(t -> t.id().contains(".x")).toList();
+        assertTrue(extra.size() >= 50, "extra templates: " + extra.size());
+        assertTrue(extra.stream().allMatch(t -> t.split() == Split.TRAIN));
+        Set<String> heldOutWords = new HashSet<>();
+        Set<String> originalTrainWords = new HashSet<>();
+        for (MessageTemplate t : all) {
+            if (!t.id().contains(".x")) {
+                (t.split() == Split.TEST ? heldOutWords : originalTrainWords).addAll(words(t.text()));
+            }
+        }
+        heldOutWords.removeAll(originalTrainWords);
+        assertTrue(heldOutWords.containsAll(Set.of("settle", "lunasin", "tunjukin", "collect")), heldOutWords.toString());
+        for (MessageTemplate t : extra) {
+            assertEquals(Set.of(), intersection(words(t.text()), heldOutWords), t.id() + ": " + t.text());
+        }
+    }
+
+    /** Lower-cased words of a template's literal text and alternatives, without its slot names. */
+    private static Set<String> words(String template) {
+        String literal = template.replaceAll("\\{(amount|recipient|phone|provider|date|note|bill)\\}", " ")
+                .replace("{w:", " ").toLowerCase(java.util.Locale.ROOT);
+        Set<String> out = new HashSet<>(Arrays.asList(literal.split("[^\\p{L}']+")));
+        out.remove("");
+        return out;
+    }
+
     @Test
     void everyGoldAnswerIsSchemaValidAndParses() {
         for (PaymentSample s : concat(train, test)) {
