@@ -4,7 +4,6 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.nn.Block;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import java.nio.file.Files;
@@ -142,15 +141,13 @@ public final class FusedOps {
      * The loaded modules. The {@link Model}s are held for the JVM's lifetime: DJL's model finalizer
      * would otherwise free a module's handle while its block is still in use.
      */
-    private record Loaded(Path folder, Map<FusedKernel, Model> models, Map<FusedKernel, Block> blocks,
-            ParameterStore store) {
+    private record Loaded(Map<FusedKernel, Model> models, ParameterStore store) {
 
         static Loaded load() throws Exception {
             Djl.engine();
             Path folder = Files.createTempDirectory("finetune4j-kernels");
             folder.toFile().deleteOnExit();
             Map<FusedKernel, Model> models = new EnumMap<>(FusedKernel.class);
-            Map<FusedKernel, Block> blocks = new EnumMap<>(FusedKernel.class);
             ParameterStore store = null;
             for (FusedKernel k : FusedKernel.values()) {
                 Path file = folder.resolve(k.fileStem() + ".pt");
@@ -159,12 +156,11 @@ public final class FusedOps {
                 Model model = Model.newInstance(k.fileStem(), "PyTorch");
                 model.load(folder, k.fileStem());
                 models.put(k, model);
-                blocks.put(k, model.getBlock());
                 if (store == null) {
                     store = new ParameterStore(model.getNDManager(), false);
                 }
             }
-            return new Loaded(folder, models, blocks, store);
+            return new Loaded(models, store);
         }
 
         NDArray forward(FusedKernel kernel, NDArray... inputs) {
@@ -183,7 +179,7 @@ public final class FusedOps {
                 JniUtils.setGraphExecutorOptimize(false);
             }
             // training = true: run under the caller's grad mode, so autograd records when a collector is open
-            return blocks.get(kernel).forward(store, new NDList(inputs), true).singletonOrThrow();
+            return models.get(kernel).getBlock().forward(store, new NDList(inputs), true).singletonOrThrow();
         }
     }
 }

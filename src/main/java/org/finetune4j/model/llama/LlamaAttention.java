@@ -76,19 +76,17 @@ public final class LlamaAttention extends Module {
             kh = p[0].concat(kh, 2);
             vh = p[1].concat(vh, 2);
         }
-        if (ctx.mask() != null && FusedOps.isActive(FusedKernel.ATTENTION, qh.getDataType())) {
-            // one libtorch call: no (B, H, T, Tk) scores/probabilities tensors, same maths
-            NDArray out = FusedOps.attention(qh, kh, vh, ctx.mask()) // (B, H, T, d)
-                    .transpose(0, 2, 1, 3) // (B, T, H, d)
-                    .reshape(new Shape(b, t, (long) heads * headDim));
-            return o.forward(out);
-        }
-        return o.forward(eagerAttention(qh, kh, vh, ctx.mask(), b, t));
+        // one libtorch call when it can: no (B, H, T, Tk) scores/probabilities tensors, same maths
+        NDArray out = ctx.mask() != null && FusedOps.isActive(FusedKernel.ATTENTION, qh.getDataType())
+                ? FusedOps.attention(qh, kh, vh, ctx.mask())
+                : eagerAttention(qh, kh, vh, ctx.mask(), b, t); // (B, H, T, d)
+        return o.forward(out.transpose(0, 2, 1, 3) // (B, T, H, d)
+                .reshape(new Shape(b, t, (long) heads * headDim)));
     }
 
     /**
      * The NDArray spelling of attention, used for half types, single-token steps without a mask and when
-     * the fused ops are off: q (B, H, T, d), k/v (B, H_kv, Tk, d) -> (B, T, H·d).
+     * the fused ops are off: q (B, H, T, d), k/v (B, H_kv, Tk, d) -> (B, H, T, d).
      */
     private NDArray eagerAttention(NDArray qh, NDArray kh, NDArray vh, NDArray mask, long b, long t) {
         int groups = heads / kvHeads;
@@ -110,9 +108,7 @@ public final class LlamaAttention extends Module {
             probs = probs.toType(type, false);
         }
         return probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
-                .reshape(b, heads, t, headDim)
-                .transpose(0, 2, 1, 3) // (B, T, H, d)
-                .reshape(new Shape(b, t, (long) heads * headDim));
+                .reshape(b, heads, t, headDim);
     }
 
     public LinearLayer qProj() { return q; }

@@ -1,6 +1,5 @@
 package org.finetune4j.model.kernels;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -84,16 +83,9 @@ class FusedModelTest {
             float[] fused = forward.apply(model);
             System.setProperty(FusedOps.PROPERTY, "false");
             float[] eager = forward.apply(model);
-            assertEquals(eager.length, fused.length);
-            double maxDiff = 0;
-            double maxAbs = 0;
-            for (int i = 0; i < eager.length; i++) {
-                assertTrue(Float.isFinite(fused[i]), what + ": logit " + i + " is " + fused[i]);
-                maxDiff = Math.max(maxDiff, Math.abs(fused[i] - eager[i]));
-                maxAbs = Math.max(maxAbs, Math.abs(eager[i]));
-            }
-            assertTrue(maxAbs > 0.1, what + ": logits should be non-trivial, max |logit| = " + maxAbs);
-            assertTrue(maxDiff < 1e-4, what + ": max |fused - eager| = " + maxDiff);
+            Deviation d = Deviation.between(what + " logits", eager, fused);
+            assertTrue(d.maxAbs() > 0.1, what + ": logits should be non-trivial, max |logit| = " + d.maxAbs());
+            assertTrue(d.maxDiff() < 1e-4, what + ": max |fused - eager| = " + d.maxDiff());
         } finally {
             if (old == null) {
                 System.clearProperty(FusedOps.PROPERTY);

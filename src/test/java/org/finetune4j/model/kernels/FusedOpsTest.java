@@ -235,19 +235,11 @@ class FusedOpsTest {
     }
 
     private static void assertClose(String what, NDArray expected, NDArray actual) {
-        double[] e = expected.toType(DataType.FLOAT64, false).toDoubleArray();
-        double[] a = actual.toType(DataType.FLOAT64, false).toDoubleArray();
-        assertEquals(e.length, a.length, what + ": size");
-        double maxDiff = 0;
-        double maxAbs = 0;
-        for (int i = 0; i < e.length; i++) {
-            assertTrue(Double.isFinite(a[i]), what + ": element " + i + " is " + a[i]);
-            maxDiff = Math.max(maxDiff, Math.abs(e[i] - a[i]));
-            maxAbs = Math.max(maxAbs, Math.abs(e[i]));
-        }
-        assertTrue(maxAbs > 1e-3, what + " should be non-trivial, max |reference| = " + maxAbs);
-        assertTrue(maxDiff <= TOLERANCE * maxAbs, what + ": max |fused - reference| = " + maxDiff
-                + " against max |reference| = " + maxAbs);
+        Deviation d = Deviation.between(what, expected.toType(DataType.FLOAT64, false).toDoubleArray(),
+                actual.toType(DataType.FLOAT64, false).toDoubleArray());
+        assertTrue(d.maxAbs() > 1e-3, what + " should be non-trivial, max |reference| = " + d.maxAbs());
+        assertTrue(d.maxDiff() <= TOLERANCE * d.maxAbs(), what + ": max |fused - reference| = " + d.maxDiff()
+                + " against max |reference| = " + d.maxAbs());
     }
 
     private static NDArray random(NDManager m, Random r, Shape shape, DataType type, double std) {
