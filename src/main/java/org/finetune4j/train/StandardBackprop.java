@@ -41,7 +41,7 @@ public final class StandardBackprop implements GradientComputer {
     @Override
     public double accumulateGradients(TokenBatch batch, float scale, NDManager step) {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray loss = CausalLmLoss.sum(model.forward(input(batch, step)), batch, step);
+            NDArray loss = loss(batch, step);
             // A native 0-d scale (not loss.mul(float)): Number ops corrupt gradients in DJL 0.36 (notes §0).
             NDArray scaleConst = step.full(new Shape(), scale, loss.getDataType());
             gc.backward(loss.mul(scaleConst));
@@ -52,6 +52,19 @@ public final class StandardBackprop implements GradientComputer {
     @Override
     public double lossSum(TokenBatch batch, NDManager step) {
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
-        return value(CausalLmLoss.sum(model.forward(input(batch, step)), batch, step));
+        return value(loss(batch, step));
+    }
+
+    /**
+     * The summed loss of a batch, with logits only where a label is scored (for SFT rows mostly the
+     * assistant turns): the LM head and the softmax skip every other position.
+     */
+    private NDArray loss(TokenBatch batch, NDManager step) {
+        long[] rows = CausalLmLoss.scoredRows(batch);
+        if (rows.length == 0) { // nothing scored: the plain path gives the 0 loss with a graph
+            return CausalLmLoss.sum(model.forward(input(batch, step)), batch, step);
+        }
+        ForwardInput in = input(batch, step).toBuilder().optLogitRows(rows).build();
+        return CausalLmLoss.sumScored(model.forward(in), batch, step);
     }
 }

@@ -30,6 +30,7 @@ public final class ForwardInput {
     final KvCache cache;
     final AttentionContext.PrefixKv prefix;
     final boolean lastPositionOnly;
+    final long[] logitRows;
 
     private ForwardInput(Builder b) {
         if ((b.inputIds == null) == (b.inputEmbeds == null)) {
@@ -42,6 +43,10 @@ public final class ForwardInput {
         cache = b.cache;
         prefix = b.prefix;
         lastPositionOnly = b.lastPositionOnly;
+        logitRows = b.logitRows;
+        if (logitRows != null && (lastPositionOnly || logitRows.length == 0)) {
+            throw new IllegalArgumentException("logit rows: give a non-empty set, and not with lastPositionOnly");
+        }
     }
 
     public static Builder builder() {
@@ -58,6 +63,7 @@ public final class ForwardInput {
         b.cache = cache;
         b.prefix = prefix;
         b.lastPositionOnly = lastPositionOnly;
+        b.logitRows = logitRows;
         return b;
     }
 
@@ -68,6 +74,8 @@ public final class ForwardInput {
     public KvCache cache() { return cache; }
     public AttentionContext.PrefixKv prefix() { return prefix; }
     public boolean lastPositionOnly() { return lastPositionOnly; }
+    /** Flat indices {@code b·T + t} of the positions that get logits, or null for all of them. */
+    public long[] logitRows() { return logitRows; }
 
     /** Plain causal forward over ids (B, T). */
     public static ForwardInput of(NDArray inputIds) {
@@ -82,6 +90,7 @@ public final class ForwardInput {
         private KvCache cache;
         private AttentionContext.PrefixKv prefix;
         private boolean lastPositionOnly;
+        private long[] logitRows;
 
         /** (B, T) int64 token ids (clears embeddings). */
         public Builder setInputIds(NDArray ids) { inputIds = ids; inputEmbeds = null; return this; }
@@ -95,6 +104,12 @@ public final class ForwardInput {
         public Builder optPrefix(AttentionContext.PrefixKv p) { prefix = p; return this; }
         /** Compute logits for the last position only (generation). */
         public Builder optLastPositionOnly(boolean v) { lastPositionOnly = v; return this; }
+        /**
+         * Compute logits only at these positions, flat indices {@code b·T + t} over the caller's (B, T)
+         * tokens in increasing order: the forward then returns (K, V) instead of (B, T, V). Training passes
+         * the positions that predict a label, so prompt tokens cost no LM-head matmul and no softmax.
+         */
+        public Builder optLogitRows(long[] rows) { logitRows = rows; return this; }
 
         public ForwardInput build() {
             return new ForwardInput(this);

@@ -209,9 +209,22 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         if (in.cache != null) {
             in.cache.advance((int) h.getShape().get(1));
         }
+        return logits(h, in);
+    }
+
+    /**
+     * The logits {@code in} asks for from the final hidden states of its real tokens, h (B, T, D):
+     * (B, T, V); (B, 1, V) with {@code lastPositionOnly}; (K, V) with {@code logitRows}.
+     */
+    public NDArray logits(NDArray h, ForwardInput in) {
         if (in.lastPositionOnly) {
             long t = h.getShape().get(1);
-            h = h.get(new NDIndex(":, {}:", t - 1)); // (B, 1, D)
+            return head(h.get(new NDIndex(":, {}:", t - 1))); // (B, 1, D) -> (B, 1, V)
+        }
+        if (in.logitRows != null) {
+            NDArray rows = h.getManager().create(in.logitRows); // (K)
+            // (B, T, D) -> (B·T, D) -> (K, D): the head and the softmax run on K rows only
+            return head(h.reshape(-1, h.getShape().get(2)).get(rows));
         }
         return head(h);
     }

@@ -2,6 +2,7 @@ package org.finetune4j.peft.lora;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import org.finetune4j.model.Linear;
 import org.finetune4j.model.LinearLayer;
@@ -49,22 +50,44 @@ public final class LoraLinear extends LinearLayer {
 
     @Override
     public NDArray forward(NDArray x) {
-        NDArray y = base.forward(x); // (…, out)
-        NDArray xa = training && dropout > 0
-                ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
-        // The scale is applied on the rank-r activation, not on the (…, out) update: r/out as many multiplies
-        // (16/1376 on an MLP projection), and none when scale == 1 (the guide's r = alpha).
-        NDArray low = loraA.forward(xa); // (…, r)
-        NDArray update = loraB.forward(scaleValue == 1f ? low : low.mul(scale)); // (…, out)
         if (magnitude == null) {
-            return y.add(update);
+            return loraForward(x);
         }
+        NDArray y = base.forward(x); // (…, out)
+        NDArray update = loraB.forward(scaledLow(x)); // (…, out)
         NDManager step = x.getManager();
         NDArray w = base.denseWeight(step); // (out, in)
         NDArray norm = unscaledRowNorm(w, step); // (out); carries no gradient
         NDArray s = own(magnitude.getArray().div(norm), step); // (out), m / ‖V‖
         NDArray baseNoBias = base.bias() == null ? y : y.sub(base.bias());
         return y.add(baseNoBias.mul(s.sub(one))).add(update.mul(s));
+    }
+
+    /**
+     * Plain LoRA as two GEMMs and one {@code addmm}: {@code y = base(x) + low·Bᵀ} with the base output as
+     * addmm's accumulator, so no separate (…, out) update tensor is written and added (one pass less over
+     * the largest activation, forward and backward), same maths.
+     */
+    private NDArray loraForward(NDArray x) {
+        Shape shape = x.getShape(); // (…, in)
+        NDArray x2 = x.reshape(-1, shape.get(shape.dimension() - 1)); // (N, in), a view of contiguous x
+        NDArray y2 = base.forward(x2); // (N, out)
+        NDArray low = scaledLow(x2); // (N, r)
+        // torch linear with a 2-D input and bias is addmm(bias, input, weightᵀ); the "bias" is y2 (N, out)
+        NDArray y = low.getNDArrayInternal().linear(low, loraB.weight(), y2).singletonOrThrow();
+        long[] dims = shape.getShape().clone(); // a copy: the array may be the cached shape of x
+        dims[dims.length - 1] = base.outFeatures();
+        return y.reshape(new Shape(dims)); // (…, out)
+    }
+
+    /** {@code scale · A(dropout(x))}: (…, in) -> (…, r). */
+    private NDArray scaledLow(NDArray x) {
+        NDArray xa = training && dropout > 0
+                ? x.getNDArrayInternal().dropout(x, dropout, true).singletonOrThrow() : x;
+        // The scale is applied on the rank-r activation, not on the (…, out) update: r/out as many multiplies
+        // (16/1376 on an MLP projection), and none when scale == 1 (the guide's r = alpha).
+        NDArray low = loraA.forward(xa); // (…, r)
+        return scaleValue == 1f ? low : low.mul(scale);
     }
 
     /**

@@ -144,10 +144,8 @@ public final class PromptTuningTechnique implements AppliedTechnique {
             return in.lastPositionOnly() ? logits : logits.get(":, {}:", n);
         }
         NDArray h = full.inputEmbeds();
-        int len = (int) h.getShape().get(1);
         NDArray out = base.model().forwardLayers(h, base.attentionContext(h, full)); // (B, N+T, D)
-        out = in.lastPositionOnly() ? out.get(":, {}:", len - 1) : out.get(":, {}:", n); // real positions only
-        return base.head(out);
+        return base.logits(out.get(":, {}:", n), in); // real positions only: (B, T, D)
     }
 
     /**
