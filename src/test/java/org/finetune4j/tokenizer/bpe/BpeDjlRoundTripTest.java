@@ -7,9 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.finetune4j.runtime.Djl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,26 +22,33 @@ import org.junit.jupiter.api.io.TempDir;
  * Rust encoder must produce exactly the ids of the Java reference encoder, and decode back the text.
  */
 class BpeDjlRoundTripTest {
+    private static final List<String> CHATML = List.of("<|endoftext|>", "<|im_start|>", "<|im_end|>");
+
     @TempDir
     static Path dir;
 
-    private static TrainedTokenizer trained;
     private static BpeModel model;
     private static HuggingFaceTokenizer djl;
 
     @BeforeAll
     static void trainSaveAndLoad() throws Exception {
+        List<String> corpus = new ArrayList<>(SyntheticBilingualCorpus.sentences(3000, 11));
+        corpus.addAll(SyntheticBilingualCorpus.syllableSentences(3000, 12));
         // Some multi-byte text so that merges also join UTF-8 continuation bytes.
-        trained = TrainedTokenizer.train(dir, PreTokenizer.standard(), Collections.nCopies(20,
-                "Café ñandú — “quoted” 日本語のテキスト 😀😀 naïve façade ½ €100"));
-        model = trained.model();
-        djl = trained.djl();
+        for (int i = 0; i < 20; i++) {
+            corpus.add("Café ñandú — “quoted” 日本語のテキスト 😀😀 naïve façade ½ €100");
+        }
+        model = BpeTrainer.builder().setVocabSize(1000).optSpecialTokens(CHATML).optMinFrequency(2).build().train(corpus);
+        model.save(dir, TokenizerFiles.chatMl());
+        Djl.configure();
+        djl = HuggingFaceTokenizer.newInstance(dir,
+                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
     }
 
     @AfterAll
     static void close() {
-        if (trained != null) {
-            trained.close();
+        if (djl != null) {
+            djl.close();
         }
     }
 

@@ -8,10 +8,11 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import org.finetune4j.runtime.Djl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,22 +28,28 @@ class CopyFriendlyPreTokenizerTest {
     @TempDir
     static Path dir;
 
-    private static TrainedTokenizer trained;
     private static BpeModel model;
     private static HuggingFaceTokenizer djl;
 
     @BeforeAll
     static void trainSaveAndLoad() throws Exception {
-        trained = TrainedTokenizer.train(dir, PRE, Collections.nCopies(50,
-                "tf 250rb ke Budi besok\n{\"intent\":\"transfer\",\"recipient\":\"Budi\",\"note\":null}"));
-        model = trained.model();
-        djl = trained.djl();
+        List<String> corpus = new ArrayList<>(SyntheticBilingualCorpus.sentences(3000, 11));
+        corpus.addAll(SyntheticBilingualCorpus.syllableSentences(3000, 12));
+        for (int i = 0; i < 50; i++) {
+            corpus.add("tf 250rb ke Budi besok\n{\"intent\":\"transfer\",\"recipient\":\"Budi\",\"note\":null}");
+        }
+        model = BpeTrainer.builder().setVocabSize(1000).optSpecialTokens(List.of("<|endoftext|>", "<|im_start|>",
+                "<|im_end|>")).optMinFrequency(2).optPreTokenizer(PRE).build().train(corpus);
+        model.save(dir, TokenizerFiles.chatMl());
+        Djl.configure();
+        djl = HuggingFaceTokenizer.newInstance(dir,
+                Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
     }
 
     @AfterAll
     static void close() {
-        if (trained != null) {
-            trained.close();
+        if (djl != null) {
+            djl.close();
         }
     }
 
