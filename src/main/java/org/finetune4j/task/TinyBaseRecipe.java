@@ -29,7 +29,6 @@ import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.tokenizer.bpe.BpeModel;
 import org.finetune4j.tokenizer.bpe.BpeTrainer;
-import org.finetune4j.tokenizer.bpe.PreTokenizer;
 import org.finetune4j.tokenizer.bpe.TokenizerFiles;
 import org.finetune4j.train.ConsoleProgressBar;
 import org.finetune4j.train.CsvMetricsLogger;
@@ -88,9 +87,7 @@ public final class TinyBaseRecipe {
 
     /** Trains the tokenizer and writes the HF tokenizer files into {@code out}. */
     public static BpeModel trainTokenizer(Path taskDir, Path out, int vocabSize) throws IOException {
-        // copy-friendly pre-tokens: a name in a message and in the JSON answer are the same tokens
         BpeModel bpe = BpeTrainer.builder().setVocabSize(vocabSize).optSpecialTokens(List.of(SPECIAL_TOKENS))
-                .optPreTokenizer(PreTokenizer.copyFriendly())
                 .optMinFrequency(2).build().train(tokenizerCorpus(taskDir));
         bpe.save(out, TokenizerFiles.chatMl());
         return bpe;

@@ -39,26 +39,7 @@ public final class PreTokenizer {
                     + "|\\s+(?!\\S)"
                     + "|\\s+";
 
-    /**
-     * The {@link #QWEN2_STYLE_PATTERN} with one change: a word never takes the character in front of it
-     * (a space, a quote), so the same word is the same pre-token wherever it stands — {@code "ke Budi"}
-     * gives {@code ke · " " · Budi} and {@code {"recipient":"Budi"}} gives {@code {" · recipient · ":" ·
-     * Budi · "}}. A model then copies a name or a word from a message into a JSON string as the same
-     * tokens (identity), instead of having to learn, name by name, that {@code " Budi"} and
-     * {@code "\"Budi"} mean the same; a small model cannot learn that mapping for names it never saw.
-     * The price is one more token per space-separated word of running text.
-     */
-    public static final String COPY_FRIENDLY_PATTERN =
-            "(?i:'s|'t|'re|'ve|'m|'ll|'d)"
-                    + "|\\p{L}+"
-                    + "|\\p{N}"
-                    + "|[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-                    + "|\\s*[\\r\\n]+"
-                    + "|\\s+(?!\\S)"
-                    + "|\\s+";
-
     private static final PreTokenizer STANDARD = new PreTokenizer(QWEN2_STYLE_PATTERN);
-    private static final PreTokenizer COPY_FRIENDLY = new PreTokenizer(COPY_FRIENDLY_PATTERN);
 
     private final String regex;
     private final Pattern pattern;
@@ -78,11 +59,6 @@ public final class PreTokenizer {
     /** The pre-tokenizer with {@link #QWEN2_STYLE_PATTERN}. */
     public static PreTokenizer standard() {
         return STANDARD;
-    }
-
-    /** The pre-tokenizer with {@link #COPY_FRIENDLY_PATTERN}: words never carry a leading space or quote. */
-    public static PreTokenizer copyFriendly() {
-        return COPY_FRIENDLY;
     }
 
     /** The regex string, as written into {@code tokenizer.json}. */
