@@ -15,7 +15,10 @@ public interface CausalLM {
     /** The long-lived manager, device policy and constants of the model. */
     ModelResources resources();
 
-    /** Logits (B, T, V) — or (B, 1, V) with {@code lastPositionOnly} — for the real tokens of {@code in}. */
+    /**
+     * Logits (B, T, V) for the real tokens of {@code in} — or (B, 1, V) with {@code lastPositionOnly}, or (K, V) at
+     * the K positions of {@code logitRows}.
+     */
     NDArray forward(ForwardInput in);
 
     /**

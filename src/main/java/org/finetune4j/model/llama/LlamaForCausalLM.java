@@ -200,7 +200,7 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
 
     // ---------------------------------------------------------------- forward
 
-    /** Logits (B, T, V), or (B, 1, V) with {@code lastPositionOnly}. Per-step tensors go to the ids' manager. */
+    /** Logits as {@link #logits} describes. Per-step tensors go to the ids' manager. */
     @Override
     public NDArray forward(ForwardInput in) {
         NDArray h = in.inputEmbeds != null ? in.inputEmbeds : embed(in.inputIds);
