@@ -184,7 +184,8 @@ public final class Bench implements Callable<Integer> {
         @Option(names = "--early", defaultValue = "50", description = "step of the first RSS reading") int early;
         @Option(names = "--checkpointing", description = "per-layer activation checkpointing") boolean checkpointing;
         @Option(names = "--profile", paramLabel = "FILE",
-                description = "write a libtorch profiler trace (Chrome trace JSON) of steps 11 to 20 to FILE")
+                description = "write a libtorch profiler trace (Chrome trace JSON) of steps " + PROFILE_FIRST + " to "
+                        + PROFILE_LAST + " to FILE")
         java.nio.file.Path profile;
 
         @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Arrays;
 import org.finetune4j.data.TokenBatch;
 
 /**
@@ -19,47 +20,56 @@ public final class CausalLmLoss {
     private CausalLmLoss() {}
 
     /**
-     * The positions of a batch that predict a label, as flat indices {@code b·T + t} in increasing order
-     * (position t scores label t+1), for {@code ForwardInput.optLogitRows}; empty when nothing is scored.
+     * The positions of a batch that predict a label and those labels, from one pass over the labels.
+     *
+     * @param rows    flat indices {@code b·T + t} in increasing order (position t scores label t+1), for
+     *                {@code ForwardInput.optLogitRows}; empty when nothing is scored
+     * @param targets the label each row scores
      */
-    public static long[] scoredRows(TokenBatch batch) {
+    public record Scored(long[] rows, long[] targets) {
+        public int count() {
+            return rows.length;
+        }
+    }
+
+    /** The scored positions of {@code batch} and their labels. */
+    public static Scored scored(TokenBatch batch) {
         int t = batch.length();
         long[] rows = new long[batch.batchSize() * (t - 1)];
+        long[] targets = new long[rows.length];
         int k = 0;
         for (int r = 0; r < batch.batchSize(); r++) {
             for (int i = 0; i < t - 1; i++) {
-                if (batch.labels()[r][i + 1] != TokenBatch.IGNORE) {
-                    rows[k++] = (long) r * t + i;
+                long label = batch.labels()[r][i + 1];
+                if (label != TokenBatch.IGNORE) {
+                    rows[k] = (long) r * t + i;
+                    targets[k++] = label;
                 }
             }
         }
-        return java.util.Arrays.copyOf(rows, k);
+        return new Scored(Arrays.copyOf(rows, k), Arrays.copyOf(targets, k));
     }
 
     /**
-     * The same sum as {@link #sum} from logits computed only at {@link #scoredRows}: no softmax over
-     * positions without a target.
+     * The same sum as {@link #sum} from logits computed only at the scored rows: no softmax over positions
+     * without a target.
      *
-     * @param logits (K, V), row k for position {@code scoredRows(batch)[k]}
+     * @param logits (K, V), row k for position {@code scored.rows()[k]}
      * @return 0-d sum of -log p(label), in {@code step}'s manager
      */
-    public static NDArray sumScored(NDArray logits, TokenBatch batch, NDManager step) {
-        long[] rows = scoredRows(batch);
-        if (logits.getShape().get(0) != rows.length) {
+    public static NDArray sumScored(NDArray logits, Scored scored, NDManager step) {
+        if (logits.getShape().get(0) != scored.count()) {
             throw new IllegalArgumentException("logits have " + logits.getShape().get(0) + " rows for "
-                    + rows.length + " scored positions");
+                    + scored.count() + " scored positions");
         }
-        int t = batch.length();
-        long[] targets = new long[rows.length];
-        for (int k = 0; k < rows.length; k++) {
-            targets[k] = batch.labels()[(int) (rows[k] / t)][(int) (rows[k] % t) + 1];
-        }
-        NDArray x = logits;
-        if (x.getDataType() == DataType.FLOAT16 || x.getDataType() == DataType.BFLOAT16) {
-            x = x.toType(DataType.FLOAT32, false);
-        }
-        NDArray tgt = step.create(targets, new Shape(rows.length, 1));
-        return x.logSoftmax(1).gather(tgt, 1).sum().neg(); // (K, V) -> (K, 1) -> 0-d
+        NDArray tgt = step.create(scored.targets(), new Shape(scored.count(), 1));
+        return float32IfHalf(logits).logSoftmax(1).gather(tgt, 1).sum().neg(); // (K, V) -> (K, 1) -> 0-d
+    }
+
+    /** Half-precision logits upcast to float32 for the softmax; float32 and float64 stay as they are. */
+    private static NDArray float32IfHalf(NDArray logits) {
+        DataType type = logits.getDataType();
+        return type == DataType.FLOAT16 || type == DataType.BFLOAT16 ? logits.toType(DataType.FLOAT32, false) : logits;
     }
 
     /**
@@ -79,11 +89,7 @@ public final class CausalLmLoss {
                 weights[r * (t - 1) + i] = scored ? 1f : 0f;
             }
         }
-        NDArray shifted = logits.get(new NDIndex(":, :-1")); // (B, T-1, V)
-        if (shifted.getDataType() == DataType.FLOAT16 || shifted.getDataType() == DataType.BFLOAT16) {
-            shifted = shifted.toType(DataType.FLOAT32, false); // half precision is upcast; float64 stays
-        }
-        NDArray logp = shifted.logSoftmax(2); // (B, T-1, V)
+        NDArray logp = float32IfHalf(logits.get(new NDIndex(":, :-1"))).logSoftmax(2); // (B, T-1, V)
         NDArray tgt = step.create(targets, new Shape(b, t - 1, 1));
         NDArray picked = logp.gather(tgt, 2).reshape(b, t - 1); // (B, T-1)
         NDArray w = step.create(weights, new Shape(b, t - 1));

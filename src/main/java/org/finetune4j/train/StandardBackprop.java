@@ -60,11 +60,11 @@ public final class StandardBackprop implements GradientComputer {
      * assistant turns): the LM head and the softmax skip every other position.
      */
     private NDArray loss(TokenBatch batch, NDManager step) {
-        long[] rows = CausalLmLoss.scoredRows(batch);
-        if (rows.length == 0) { // nothing scored: the plain path gives the 0 loss with a graph
+        CausalLmLoss.Scored scored = CausalLmLoss.scored(batch);
+        if (scored.count() == 0) { // nothing scored: the plain path gives the 0 loss with a graph
             return CausalLmLoss.sum(model.forward(input(batch, step)), batch, step);
         }
-        ForwardInput in = input(batch, step).toBuilder().optLogitRows(rows).build();
-        return CausalLmLoss.sumScored(model.forward(in), batch, step);
+        ForwardInput in = input(batch, step).toBuilder().optLogitRows(scored.rows()).build();
+        return CausalLmLoss.sumScored(model.forward(in), scored, step);
     }
 }

@@ -21,8 +21,12 @@ class CausalLmLossTest {
     void scoredRowsArePositionsBeforeEachLabel() {
         TokenBatch b = TinyModels.batch(3, 0, 5); // row 0 all labels, row 1 labels from t = 5 on
         int t = TinyModels.T;
-        long[] rows = CausalLmLoss.scoredRows(b);
+        CausalLmLoss.Scored scored = CausalLmLoss.scored(b);
+        long[] rows = scored.rows();
         assertEquals((t - 1) + (t - 5), rows.length);
+        for (int k = 0; k < rows.length; k++) { // each row's target is the label one position later
+            assertEquals(b.labels()[(int) (rows[k] / t)][(int) (rows[k] % t) + 1], scored.targets()[k]);
+        }
         assertEquals(0, rows[0]);
         assertEquals(t - 2, rows[t - 2]); // last scored position of row 0 is T-2
         assertEquals(t + 4, rows[t - 1]); // row 1 starts scoring at position 4 (predicting label 5)
@@ -36,12 +40,13 @@ class CausalLmLossTest {
         try (NDManager step = Djl.engine().newBaseManager()) {
             ForwardInput in = StandardBackprop.input(batch, step);
             NDArray full = model.forward(in); // (B, T, V)
-            NDArray scored = model.forward(in.toBuilder().optLogitRows(CausalLmLoss.scoredRows(batch)).build()); // (K, V)
-            assertEquals(new Shape(CausalLmLoss.scoredRows(batch).length, TinyModels.VOCAB), scored.getShape());
+            CausalLmLoss.Scored rows = CausalLmLoss.scored(batch);
+            NDArray scored = model.forward(in.toBuilder().optLogitRows(rows.rows()).build()); // (K, V)
+            assertEquals(new Shape(rows.count(), TinyModels.VOCAB), scored.getShape());
             double a = CausalLmLoss.sum(full, batch, step).toType(DataType.FLOAT64, false).getDouble();
-            double b = CausalLmLoss.sumScored(scored, batch, step).toType(DataType.FLOAT64, false).getDouble();
+            double b = CausalLmLoss.sumScored(scored, rows, step).toType(DataType.FLOAT64, false).getDouble();
             assertEquals(a, b, 1e-4 * Math.abs(a));
-            assertEquals(batch.targetCount(), CausalLmLoss.scoredRows(batch).length);
+            assertEquals(batch.targetCount(), rows.count());
         }
     }
 
@@ -50,7 +55,7 @@ class CausalLmLossTest {
         TokenBatch batch = TinyModels.batch(1, 0);
         try (NDManager step = Djl.engine().newBaseManager()) {
             NDArray logits = step.zeros(new Shape(3, TinyModels.VOCAB));
-            assertThrows(IllegalArgumentException.class, () -> CausalLmLoss.sumScored(logits, batch, step));
+            assertThrows(IllegalArgumentException.class, () -> CausalLmLoss.sumScored(logits, CausalLmLoss.scored(batch), step));
         }
     }
 
@@ -62,7 +67,7 @@ class CausalLmLossTest {
                     .optLogitRows(new long[0]).build());
             assertThrows(IllegalArgumentException.class, () -> ForwardInput.builder().setInputIds(ids)
                     .optLogitRows(new long[] {0}).optLastPositionOnly(true).build());
-            assertArrayEquals(new long[] {0, 1}, CausalLmLoss.scoredRows(TokenBatch.ofFullRows(new long[][] {{1, 2, 3}})));
+            assertArrayEquals(new long[] {0, 1}, CausalLmLoss.scored(TokenBatch.ofFullRows(new long[][] {{1, 2, 3}})).rows());
         }
     }
 }

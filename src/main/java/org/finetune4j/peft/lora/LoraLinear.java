@@ -70,14 +70,12 @@ public final class LoraLinear extends LinearLayer {
      */
     private NDArray loraForward(NDArray x) {
         Shape shape = x.getShape(); // (…, in)
-        NDArray x2 = x.reshape(-1, shape.get(shape.dimension() - 1)); // (N, in), a view of contiguous x
+        NDArray x2 = x.reshape(-1, shape.tail()); // (N, in), a view of contiguous x
         NDArray y2 = base.forward(x2); // (N, out)
         NDArray low = scaledLow(x2); // (N, r)
         // torch linear with a 2-D input and bias is addmm(bias, input, weightᵀ); the "bias" is y2 (N, out)
         NDArray y = low.getNDArrayInternal().linear(low, loraB.weight(), y2).singletonOrThrow();
-        long[] dims = shape.getShape().clone(); // a copy: the array may be the cached shape of x
-        dims[dims.length - 1] = base.outFeatures();
-        return y.reshape(new Shape(dims)); // (…, out)
+        return y.reshape(shape.slice(0, shape.dimension() - 1).add(base.outFeatures())); // (…, out)
     }
 
     /** {@code scale · A(dropout(x))}: (…, in) -> (…, r). */
