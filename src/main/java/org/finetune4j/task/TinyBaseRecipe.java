@@ -1,6 +1,7 @@
 package org.finetune4j.task;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -8,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.config.LlamaConfig;
@@ -17,10 +21,12 @@ import org.finetune4j.data.Packer;
 import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.data.PackedRow;
 import org.finetune4j.data.PaddedBatchSource;
+import org.finetune4j.data.TokenBatch;
 import org.finetune4j.data.TokenizedSample;
 import org.finetune4j.io.AtomicFiles;
 import org.finetune4j.model.ModelResources;
 import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.model.WeightSource;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.FullFineTuningConfig;
 import org.finetune4j.peft.PeftModel;
@@ -32,10 +38,12 @@ import org.finetune4j.tokenizer.bpe.BpeTrainer;
 import org.finetune4j.tokenizer.bpe.TokenizerFiles;
 import org.finetune4j.train.ConsoleProgressBar;
 import org.finetune4j.train.CsvMetricsLogger;
+import org.finetune4j.train.EvalEvent;
 import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.StandardBackprop;
 import org.finetune4j.train.Trainer;
 import org.finetune4j.train.TrainerConfig;
+import org.finetune4j.train.TrainingListener;
 import org.finetune4j.train.TrainingResult;
 
 /**
@@ -49,13 +57,39 @@ public final class TinyBaseRecipe {
 
     private TinyBaseRecipe() {}
 
-    /** Options of a pretraining run. */
+    /**
+     * Options of a pretraining run: the corpus stage, and before it the copy warm-up ({@link CopyWarmup}).
+     */
     public record Options(int vocabSize, int epochs, int batchRows, int rowLength, double learningRate, long seed,
-            int maxSteps) {
+            int maxSteps, CopyWarmup warmup) {
         public static Options defaults() {
-            return new Options(4096, 4, 16, 256, 2e-3, 42, 0);
+            return new Options(4096, 4, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
         }
     }
+
+    /**
+     * The copy warm-up: from the random init plus a {@link PreviousTokenHead}, train on {@link CopyRows} only
+     * until the validation copy loss reaches {@code targetLoss} (an induction circuit has formed) or
+     * {@code maxSteps} pass; then {@code corpusFraction} × (corpus rows) copy rows join the corpus so the skill
+     * is kept. {@code maxSteps} 0 turns both off (and the previous-token head with them).
+     */
+    public record CopyWarmup(int maxSteps, double learningRate, int rowLength, double targetLoss,
+            double corpusFraction) {
+        public static CopyWarmup defaults() {
+            return new CopyWarmup(2000, 1e-3, 128, 0.5, 0.1);
+        }
+
+        public static CopyWarmup off() {
+            return new CopyWarmup(0, 1e-3, 128, 0.5, 0);
+        }
+
+        boolean enabled() {
+            return maxSteps > 0;
+        }
+    }
+
+    /** What the copy warm-up did: steps run, the step it reached the target (-1: never), its last copy loss. */
+    record WarmupResult(int steps, int targetStep, double copyLoss, double minutes) {}
 
     /** The architecture: Llama, dim 256, 8 layers, 8 heads / 4 KV heads, SwiGLU 688, context 512, tied head. */
     public static LlamaConfig config(HfTokenizer tok) {
@@ -153,34 +187,151 @@ public final class TinyBaseRecipe {
             List<TokenizedSample> corpus = new ArrayList<>(proseSamples(tok, taskDir.resolve("prose/train.jsonl")));
             List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
             corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE, o.rowLength(), log));
-            List<PackedRow> train = Packer.pack(corpus, o.rowLength());
+            List<PackedRow> train = new ArrayList<>(Packer.pack(corpus, o.rowLength()));
+            int corpusRows = train.size();
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
             long pad = tok.tokenId("<|endoftext|>").orElseThrow();
+            Set<Long> specials = specialIds(tok);
+            CopyWarmup w = o.warmup();
+            WeightSource init = LlamaForCausalLM.randomWeights(config, o.seed(), INIT_STD);
+            if (w.enabled()) {
+                init = PreviousTokenHead.apply(config, init, INIT_STD);
+            }
+            LlamaForCausalLM model = LlamaForCausalLM.fromWeights(config, init,
+                    ModelResources.create(root, DevicePolicy.auto()));
+            PeftModel full = PeftModel.create(model, FullFineTuningConfig.all(), o.seed());
+            StandardBackprop backprop = new StandardBackprop(full);
+            log.printf(Locale.ROOT, "model: %,d parameters; %d training rows of <= %d tokens, %d validation rows%n",
+                    config.parameterCount(), corpusRows, o.rowLength(), val.size());
+
+            WarmupResult warm = null;
+            PaddedBatchSource copyCheck = null;
+            if (w.enabled()) {
+                warm = copyWarmup(backprop, full, config.vocabSize(), specials, pad, o, root, out, log);
+                int mixed = (int) Math.round(w.corpusFraction() * corpusRows);
+                train.addAll(Packer.unpacked(CopyRows.defaults().generate(mixed, o.rowLength(), config.vocabSize(),
+                        specials, o.seed() + 2)));
+                copyCheck = new PaddedBatchSource(Packer.unpacked(CopyRows.defaults().generate(2 * o.batchRows(),
+                        o.rowLength(), config.vocabSize(), specials, o.seed() + 3)), o.batchRows(), pad, o.seed(), false);
+                log.printf(Locale.ROOT, "corpus stage: %d corpus rows + %d copy rows%n", corpusRows, mixed);
+            }
             PaddedBatchSource trainData = new PaddedBatchSource(train, o.batchRows(), pad, o.seed(), true);
             PaddedBatchSource valData = new PaddedBatchSource(val, o.batchRows(), pad, o.seed(), false);
-            LlamaForCausalLM model = LlamaForCausalLM.fromWeights(config,
-                    LlamaForCausalLM.randomWeights(config, o.seed(), 0.02), ModelResources.create(root, DevicePolicy.auto()));
-            PeftModel full = PeftModel.create(model, FullFineTuningConfig.all(), o.seed());
-            log.printf(Locale.ROOT, "model: %,d parameters; %d training rows of <= %d tokens, %d validation rows%n",
-                    config.parameterCount(), train.size(), o.rowLength(), val.size());
             TrainerConfig tc = TrainerConfig.builder().setLearningRate(o.learningRate()).optWeightDecay(0.1)
                     .optSchedule(ScheduleType.COSINE).optWarmupRatio(0.05).optEpochs(o.epochs())
                     .optMaxSteps(o.maxSteps()).optMaxGradNorm(1.0).optEvalEverySteps(100).optSeed(o.seed()).build();
             TrainingResult result;
+            double[] copyLoss = {Double.NaN};
+            PaddedBatchSource check = copyCheck;
             try (CsvMetricsLogger csv = new CsvMetricsLogger(out.resolve("training_metrics.csv"))) {
-                result = Trainer.builder().setParameters(full.trainableParameters())
-                        .setGradientComputer(new StandardBackprop(full)).setTrainData(trainData).optValidationData(valData)
+                Trainer.Builder tb = Trainer.builder().setParameters(full.trainableParameters())
+                        .setGradientComputer(backprop).setTrainData(trainData).optValidationData(valData)
                         .setConfig(tc).addListener(csv).addListener(new ConsoleProgressBar(log, 100))
-                        .optStopOnShutdown(true, Duration.ofSeconds(30)).build().fit();
+                        .optStopOnShutdown(true, Duration.ofSeconds(30));
+                if (check != null) { // is the copy skill kept while the corpus is learnt?
+                    tb.optMetric(step -> {
+                        copyLoss[0] = meanLoss(backprop, check, root);
+                        log.printf(Locale.ROOT, "step %d: copy loss %.3f%n", step, copyLoss[0]);
+                        return Map.of("copy_loss", copyLoss[0]);
+                    });
+                }
+                result = tb.build().fit();
             }
             PretrainedModel.save(model, new GenerationConfig(null, config.eosTokenIds(), config.padTokenId(), false, 1,
                     50, 1, 1, 128), out);
-            writeModelCard(out, config, o, result, train.size());
+            writeModelCard(out, config, o, result, corpusRows, warm, copyLoss[0], (System.nanoTime() - t0) / 6e10);
             return result;
         }
     }
 
-    static void writeModelCard(Path out, LlamaConfig c, Options o, TrainingResult r, int rows) throws IOException {
+    static final double INIT_STD = 0.02;
+
+    /** Ids of the special tokens, never drawn for copy rows. */
+    static Set<Long> specialIds(HfTokenizer tok) {
+        Set<Long> ids = new HashSet<>();
+        for (String s : SPECIAL_TOKENS) {
+            ids.add(tok.tokenId(s).orElseThrow());
+        }
+        return ids;
+    }
+
+    /**
+     * Stage 1: copy rows only, constant learning rate after a short warm-up, validated every 50 steps on fresh
+     * copy rows; stops once the validation copy loss is at or below the target.
+     */
+    static WarmupResult copyWarmup(StandardBackprop backprop, PeftModel full, int vocab, Set<Long> specials, long pad,
+            Options o, NDManager root, Path out, PrintStream log) throws IOException {
+        CopyWarmup w = o.warmup();
+        CopyRows rows = CopyRows.defaults();
+        PaddedBatchSource train = new PaddedBatchSource(Packer.unpacked(rows.generate(w.maxSteps() * o.batchRows(),
+                w.rowLength(), vocab, specials, o.seed())), o.batchRows(), pad, o.seed(), true);
+        PaddedBatchSource val = new PaddedBatchSource(Packer.unpacked(rows.generate(4 * o.batchRows(), w.rowLength(),
+                vocab, specials, o.seed() + 1)), o.batchRows(), pad, o.seed(), false);
+        TrainerConfig tc = TrainerConfig.builder().setLearningRate(w.learningRate()).optWeightDecay(0.1)
+                .optSchedule(ScheduleType.CONSTANT).optWarmupSteps(30).optEpochs(1).optMaxSteps(w.maxSteps())
+                .optMaxGradNorm(1.0).optEvalEverySteps(50).optSeed(o.seed()).build();
+        log.printf(Locale.ROOT, "copy warm-up: up to %d steps of %d x %d-token copy rows, until copy loss <= %.2f "
+                + "(chance %.2f)%n", w.maxSteps(), o.batchRows(), w.rowLength(), w.targetLoss(),
+                Math.log(vocab - specials.size()));
+        int[] reached = {-1};
+        double[] last = {Double.NaN};
+        Trainer[] trainer = new Trainer[1];
+        TrainingListener stopAtTarget = new TrainingListener() {
+            @Override
+            public void onEvaluation(EvalEvent e) {
+                last[0] = e.validationLoss();
+                log.printf(Locale.ROOT, "copy warm-up step %d: copy loss %.3f%n", e.step(), e.validationLoss());
+                if (e.validationLoss() <= w.targetLoss() && reached[0] < 0) {
+                    reached[0] = e.step();
+                    trainer[0].stop();
+                }
+            }
+        };
+        TrainingResult r;
+        try (CsvMetricsLogger csv = new CsvMetricsLogger(out.resolve("copy_warmup_metrics.csv"))) {
+            trainer[0] = Trainer.builder().setParameters(full.trainableParameters()).setGradientComputer(backprop)
+                    .setTrainData(train).optValidationData(val).setConfig(tc).addListener(csv)
+                    .addListener(new ConsoleProgressBar(log, 100)).addListener(stopAtTarget)
+                    .optStopOnShutdown(true, Duration.ofSeconds(30)).build();
+            r = trainer[0].fit();
+        }
+        if (reached[0] < 0) {
+            log.printf(Locale.ROOT, "copy warm-up: target not reached in %d steps (copy loss %.3f)%n", r.steps(),
+                    last[0]);
+        }
+        return new WarmupResult(r.steps(), reached[0], last[0], r.elapsed().toSeconds() / 60.0);
+    }
+
+    /** Mean loss per target token over every batch of {@code data}, without gradients. */
+    static double meanLoss(StandardBackprop backprop, PaddedBatchSource data, NDManager root) {
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false);
+        try {
+            double sum = 0;
+            long targets = 0;
+            for (int i = 0; i < data.batchesPerEpoch(); i++) {
+                TokenBatch b = data.batch(0, i);
+                targets += b.targetCount();
+                try (NDManager m = root.newSubManager()) {
+                    sum += backprop.lossSum(b, m);
+                }
+            }
+            return sum / targets;
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    static void writeModelCard(Path out, LlamaConfig c, Options o, TrainingResult r, int rows, WarmupResult warm,
+            double copyLoss, double totalMinutes) throws IOException {
+        String warmup = warm == null ? "none" : String.format(Locale.ROOT, "%d steps of %d x %d-token copy rows "
+                + "(random token segments repeated after a gap; loss on the repeats) from the random init plus a "
+                + "previous-token head in layer 0, lr %.0e constant, in %.1f min; copy loss %.3f (chance %.2f)%s",
+                warm.steps(), o.batchRows(), o.warmup().rowLength(), o.warmup().learningRate(), warm.minutes(),
+                warm.copyLoss(), Math.log(c.vocabSize() - SPECIAL_TOKENS.length),
+                warm.targetStep() < 0 ? ", target " + o.warmup().targetLoss() + " not reached" : "");
+        String mixed = warm == null ? "" : String.format(Locale.ROOT, " plus %d copy rows (%.0f %%), copy loss at the end %.3f",
+                Math.round(o.warmup().corpusFraction() * rows), 100 * o.warmup().corpusFraction(), copyLoss);
         String card = String.format(Locale.ROOT, """
                 # tiny-base — finetune4j's bundled base model
 
@@ -196,19 +347,24 @@ public final class TinyBaseRecipe {
                 | | |
                 |---|---|
                 | tokenizer | byte-level BPE trained by `TinyBaseRecipe` on the task corpus, ChatML special tokens |
-                | training | full fine-tuning from random init, AdamW lr %.0e, cosine, %d epochs over %d packed rows of <= %d tokens |
+                | copy warm-up | %s |
+                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epochs over %d packed rows of <= %d tokens%s |
                 | steps | %d (%s) in %.1f min |
                 | final training loss | %.4f |
                 | best validation loss | %.4f (step %d) |
+                | whole run | %.1f min (tokenizer, copy warm-up, corpus) |
 
-                The training curve is in `training_metrics.csv`.
+                The training curves are in `copy_warmup_metrics.csv` and `training_metrics.csv`. The copy warm-up \
+                gives the model in-context copying (an induction circuit) before it sees the corpus, so that \
+                fine-tuning can teach it to copy names and numbers it has never seen into the JSON answer; without \
+                it a model this small never learns to copy (see `PreviousTokenHead`).
 
                 Reproduce with: `./mvnw -q compile exec:java -Dexec.mainClass=org.finetune4j.task.PretrainTinyBase`
                 (or `finetune4j pretrain-tiny-base`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
-                c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), o.learningRate(), o.epochs(), rows,
-                o.rowLength(), r.steps(), r.status(), r.elapsed().toSeconds() / 60.0, r.finalLoss(),
-                r.bestValidationLoss(), r.bestStep());
+                c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
+                rows, o.rowLength(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0, r.finalLoss(),
+                r.bestValidationLoss(), r.bestStep(), totalMinutes);
         AtomicFiles.writeString(out.resolve("README.md"), card);
     }
 }
