@@ -39,7 +39,7 @@ import org.finetune4j.train.TrainerConfig;
 public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int rowLength, int batchRows, int rank,
         double alpha, List<String> modulesToSave, double learningRate, long seed) {
 
-    public static final int TRAIN_SAMPLES = 2000;
+    public static final int TRAIN_SAMPLES = 4000;
     public static final int EPOCHS = 1;
     public static final int ROW_LENGTH = 256;
     public static final int BATCH_ROWS = 4;

@@ -322,6 +322,12 @@ public final class TinyBaseRecipe {
         }
     }
 
+    /** Mean of the last {@code n} finite losses: the last step alone may be a one-row remainder batch. */
+    static double tailMean(List<Double> losses, int n) {
+        return losses.subList(Math.max(0, losses.size() - n), losses.size()).stream().filter(Double::isFinite)
+                .mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
     static void writeModelCard(Path out, LlamaConfig c, Options o, TrainingResult r, int rows, WarmupResult warm,
             double copyLoss, double totalMinutes) throws IOException {
         String warmup = warm == null ? "none" : String.format(Locale.ROOT, "%d steps of %d x %d-token copy rows "
@@ -350,7 +356,7 @@ public final class TinyBaseRecipe {
                 | copy warm-up | %s |
                 | training | full fine-tuning, AdamW lr %.0e, cosine, %d epochs over %d packed rows of <= %d tokens%s |
                 | steps | %d (%s) in %.1f min |
-                | final training loss | %.4f |
+                | training loss, mean of the last 50 steps | %.4f |
                 | best validation loss | %.4f (step %d) |
                 | whole run | %.1f min (tokenizer, copy warm-up, corpus) |
 
@@ -363,7 +369,8 @@ public final class TinyBaseRecipe {
                 (or `finetune4j pretrain-tiny-base`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
-                rows, o.rowLength(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0, r.finalLoss(),
+                rows, o.rowLength(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
+                tailMean(r.lossHistory(), 50),
                 r.bestValidationLoss(), r.bestStep(), totalMinutes);
         AtomicFiles.writeString(out.resolve("README.md"), card);
     }
