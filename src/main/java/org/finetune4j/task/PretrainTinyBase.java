@@ -25,17 +25,12 @@ public final class PretrainTinyBase implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, rowLength, lr, seed, maxSteps,
-                warmupSteps > 0 ? withSteps(TinyBaseRecipe.CopyWarmup.defaults(), warmupSteps)
-                        : TinyBaseRecipe.CopyWarmup.off());
+                TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps));
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
         System.out.printf(java.util.Locale.ROOT, "%s after %d steps (%,d tokens) in %.1f min: final loss %.4f, best "
                 + "validation loss %.4f (step %d); model in %s%n", r.status(), r.steps(), r.tokens(),
                 r.elapsed().toSeconds() / 60.0, r.finalLoss(), r.bestValidationLoss(), r.bestStep(), out);
         return 0;
-    }
-
-    private static TinyBaseRecipe.CopyWarmup withSteps(TinyBaseRecipe.CopyWarmup w, int steps) {
-        return new TinyBaseRecipe.CopyWarmup(steps, w.learningRate(), w.rowLength(), w.targetLoss(), w.corpusFraction());
     }
 
     public static void main(String[] args) {

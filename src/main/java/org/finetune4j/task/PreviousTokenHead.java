@@ -1,11 +1,11 @@
 package org.finetune4j.task;
 
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.io.HalfFloats;
 import org.finetune4j.io.HostTensor;
+import org.finetune4j.io.TensorDType;
 import org.finetune4j.model.WeightSource;
 
 /**
@@ -86,13 +86,11 @@ public final class PreviousTokenHead {
         return WeightSource.of(t, source.description() + " + previous-token head (layer 0, head 0)");
     }
 
+    /** The values of a float32 tensor: the init's dtype, which the tensors written back keep. */
     private static float[] floats(HostTensor t) {
-        if (t.dtype() != org.finetune4j.io.TensorDType.F32) {
+        if (t.dtype() != TensorDType.F32) {
             throw new IllegalArgumentException("expected float32 initial weights, got " + t);
         }
-        FloatBuffer fb = t.data().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
+        return HalfFloats.toFloats(t);
     }
 }

@@ -1,7 +1,6 @@
 package org.finetune4j.task;
 
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +19,6 @@ import org.finetune4j.data.Packer;
 import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.data.PackedRow;
 import org.finetune4j.data.PaddedBatchSource;
-import org.finetune4j.data.TokenBatch;
 import org.finetune4j.data.TokenizedSample;
 import org.finetune4j.io.AtomicFiles;
 import org.finetune4j.model.ModelResources;
@@ -45,6 +42,7 @@ import org.finetune4j.train.Trainer;
 import org.finetune4j.train.TrainerConfig;
 import org.finetune4j.train.TrainingListener;
 import org.finetune4j.train.TrainingResult;
+import org.finetune4j.train.ValidationLoss;
 
 /**
  * How the bundled tiny base model ({@code data/models/tiny-base/}) is made, end to end, with the
@@ -80,7 +78,12 @@ public final class TinyBaseRecipe {
         }
 
         public static CopyWarmup off() {
-            return new CopyWarmup(0, 1e-3, 128, 0.5, 0);
+            return defaults().withMaxSteps(0);
+        }
+
+        /** This warm-up with another step cap (0 turns it off). */
+        public CopyWarmup withMaxSteps(int steps) {
+            return new CopyWarmup(steps, learningRate, rowLength, targetLoss, corpusFraction);
         }
 
         boolean enabled() {
@@ -191,7 +194,7 @@ public final class TinyBaseRecipe {
             int corpusRows = train.size();
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
             long pad = tok.tokenId("<|endoftext|>").orElseThrow();
-            Set<Long> specials = specialIds(tok);
+            Set<Long> specials = tok.specialTokenIds(); // never drawn for copy rows
             CopyWarmup w = o.warmup();
             WeightSource init = LlamaForCausalLM.randomWeights(config, o.seed(), INIT_STD);
             if (w.enabled()) {
@@ -230,7 +233,7 @@ public final class TinyBaseRecipe {
                         .optStopOnShutdown(true, Duration.ofSeconds(30));
                 if (check != null) { // is the copy skill kept while the corpus is learnt?
                     tb.optMetric(step -> {
-                        copyLoss[0] = meanLoss(backprop, check, root);
+                        copyLoss[0] = ValidationLoss.mean(backprop, check, root);
                         log.printf(Locale.ROOT, "step %d: copy loss %.3f%n", step, copyLoss[0]);
                         return Map.of("copy_loss", copyLoss[0]);
                     });
@@ -245,15 +248,6 @@ public final class TinyBaseRecipe {
     }
 
     static final double INIT_STD = 0.02;
-
-    /** Ids of the special tokens, never drawn for copy rows. */
-    static Set<Long> specialIds(HfTokenizer tok) {
-        Set<Long> ids = new HashSet<>();
-        for (String s : SPECIAL_TOKENS) {
-            ids.add(tok.tokenId(s).orElseThrow());
-        }
-        return ids;
-    }
 
     /**
      * Stage 1: copy rows only, constant learning rate after a short warm-up, validated every 50 steps on fresh
@@ -274,12 +268,10 @@ public final class TinyBaseRecipe {
                 + "(chance %.2f)%n", w.maxSteps(), o.batchRows(), w.rowLength(), w.targetLoss(),
                 Math.log(vocab - specials.size()));
         int[] reached = {-1};
-        double[] last = {Double.NaN};
         Trainer[] trainer = new Trainer[1];
         TrainingListener stopAtTarget = new TrainingListener() {
             @Override
             public void onEvaluation(EvalEvent e) {
-                last[0] = e.validationLoss();
                 log.printf(Locale.ROOT, "copy warm-up step %d: copy loss %.3f%n", e.step(), e.validationLoss());
                 if (e.validationLoss() <= w.targetLoss() && reached[0] < 0) {
                     reached[0] = e.step();
@@ -297,29 +289,9 @@ public final class TinyBaseRecipe {
         }
         if (reached[0] < 0) {
             log.printf(Locale.ROOT, "copy warm-up: target not reached in %d steps (copy loss %.3f)%n", r.steps(),
-                    last[0]);
+                    r.lastValidationLoss());
         }
-        return new WarmupResult(r.steps(), reached[0], last[0], r.elapsed().toSeconds() / 60.0);
-    }
-
-    /** Mean loss per target token over every batch of {@code data}, without gradients. */
-    static double meanLoss(StandardBackprop backprop, PaddedBatchSource data, NDManager root) {
-        boolean gradMode = JniUtils.isGradMode();
-        JniUtils.setGradMode(false);
-        try {
-            double sum = 0;
-            long targets = 0;
-            for (int i = 0; i < data.batchesPerEpoch(); i++) {
-                TokenBatch b = data.batch(0, i);
-                targets += b.targetCount();
-                try (NDManager m = root.newSubManager()) {
-                    sum += backprop.lossSum(b, m);
-                }
-            }
-            return sum / targets;
-        } finally {
-            JniUtils.setGradMode(gradMode);
-        }
+        return new WarmupResult(r.steps(), reached[0], r.lastValidationLoss(), r.elapsed().toSeconds() / 60.0);
     }
 
     /** Mean of the last {@code n} finite losses: the last step alone may be a one-row remainder batch. */

@@ -361,25 +361,7 @@ public final class Trainer {
     /** Runs validation and the metric; returns true when early stopping triggers. */
     private boolean evaluate() {
         lastEvalStep = step;
-        double val = Double.NaN;
-        if (validation != null) {
-            boolean gradMode = JniUtils.isGradMode();
-            JniUtils.setGradMode(false);
-            double sum = 0;
-            long targets = 0;
-            try {
-                for (int i = 0; i < validation.batchesPerEpoch(); i++) {
-                    TokenBatch b = validation.batch(0, i);
-                    targets += b.targetCount();
-                    try (NDManager m = root.newSubManager()) {
-                        sum += computer.lossSum(b, m);
-                    }
-                }
-            } finally {
-                JniUtils.setGradMode(gradMode);
-            }
-            val = targets > 0 ? sum / targets : Double.NaN;
-        }
+        double val = validation == null ? Double.NaN : ValidationLoss.mean(computer, validation, root);
         Map<String, Double> metrics = metric == null ? Map.of() : metric.evaluate(step);
         boolean improved = Double.isFinite(val) && (Double.isNaN(bestVal) || val < bestVal);
         if (improved) {

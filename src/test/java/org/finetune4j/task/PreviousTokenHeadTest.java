@@ -11,6 +11,7 @@ import ai.djl.ndarray.index.NDIndex;
 import java.util.Random;
 import java.util.Set;
 import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.io.HalfFloats;
 import org.finetune4j.model.ModelResources;
 import org.finetune4j.model.WeightSource;
 import org.finetune4j.model.llama.AttentionContext;
@@ -93,8 +94,8 @@ class PreviousTokenHeadTest {
             }
         }
         // rows of query head 1 and up are untouched
-        float[] q0 = floats(base.get("model.layers.0.self_attn.q_proj.weight"));
-        float[] q1 = floats(set.get("model.layers.0.self_attn.q_proj.weight"));
+        float[] q0 = HalfFloats.toFloats(base.get("model.layers.0.self_attn.q_proj.weight"));
+        float[] q1 = HalfFloats.toFloats(set.get("model.layers.0.self_attn.q_proj.weight"));
         int from = CONFIG.headDim() * CONFIG.hiddenSize();
         for (int i = from; i < q0.length; i++) {
             assertEquals(q0[i], q1[i], "q_proj element " + i);
@@ -108,12 +109,5 @@ class PreviousTokenHeadTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PreviousTokenHead.apply(small, LlamaForCausalLM.randomWeights(small, 1, 0.02), 0.02));
         assertTrue(e.getMessage().contains("head dim 8"), e.getMessage());
-    }
-
-    static float[] floats(org.finetune4j.io.HostTensor t) {
-        java.nio.FloatBuffer fb = t.data().asFloatBuffer();
-        float[] out = new float[fb.remaining()];
-        fb.get(out);
-        return out;
     }
 }
