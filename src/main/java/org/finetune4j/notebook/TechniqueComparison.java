@@ -81,8 +81,8 @@ public final class TechniqueComparison {
 
     /**
      * Learning rates that work for a short run of each technique on a small model ({@link
-     * PaymentsRecipe#learningRate}) — starting points, tuned for LoRA only. Techniques that train few scalars from scratch (prompt, prefix, BitFit) need larger steps than LoRA;
-     * full fine-tuning moves pretrained weights and needs smaller ones.
+     * PaymentsRecipe#learningRate}): techniques that train few scalars from scratch (prompt, prefix, BitFit) need
+     * larger steps than LoRA; full fine-tuning moves pretrained weights and needs smaller ones.
      */
     public static double defaultLearningRate(TechniqueType type) {
         return PaymentsRecipe.defaults().learningRate(type);

@@ -194,7 +194,15 @@ public final class AmountNormalizer {
 
     private static void scanDigits(String s, List<Found> out) {
         Matcher m = DIGIT_AMOUNT.matcher(s);
-        while (m.find()) {
+        int from = 0;
+        while (from < s.length() && m.find(from)) {
+            from = m.end();
+            if (partOfPhoneNumber(s, m.start("num"), m.group("num"))) {
+                // "0881 8916 120 SGD 297.87": the currency belongs to the amount after it, so look again from
+                // the end of the digits, not of the whole match
+                from = m.end("num");
+                continue;
+            }
             Optional<BigDecimal> number = parseNumber(m.group("num"));
             if (number.isEmpty()) {
                 continue;
@@ -217,6 +225,24 @@ public final class AmountNormalizer {
                 out.add(new Found(new Money(value, currency), m.start(), m.end()));
             }
         }
+    }
+
+    /**
+     * The first one or two groups of a phone number written in groups ({@code 0881-8916-120}: four digits, four,
+     * the rest), right before a number's digits, which are then the phone number's next group.
+     */
+    private static final Pattern PHONE_GROUPS_BEFORE = Pattern.compile("(?<![\\d.,])0\\d{3}(?:[ -]\\d{4})?[ -]$");
+
+    /**
+     * Whether digits are (part of) a phone number rather than an amount: amounts are never written with a leading
+     * zero before another digit ("0812…"), and a number that continues a leading-zero digit group is the rest of
+     * the phone number.
+     */
+    private static boolean partOfPhoneNumber(String s, int start, String digits) {
+        if (digits.length() > 1 && digits.charAt(0) == '0' && Character.isDigit(digits.charAt(1))) {
+            return true;
+        }
+        return PHONE_GROUPS_BEFORE.matcher(s.substring(Math.max(0, start - 24), start)).find();
     }
 
     /** Indonesian number words ending in ribu/juta, and slang amounts. */

@@ -32,6 +32,8 @@ public final class PaymentDataGenerator {
     public static final int LEDGER_SIZE = 5000;
     /** Where the pretraining corpus's transaction logs are written, relative to the task directory. */
     public static final String LEDGER_FILE = "prose/ledger.jsonl";
+    /** The seed of the bundled data in {@code data/task/}. */
+    public static final long DEFAULT_SEED = 42;
 
     private static final LocalDate FIRST_REFERENCE = LocalDate.of(2024, 1, 1);
     private static final int REFERENCE_SPAN_DAYS = 3 * 365;
@@ -98,7 +100,7 @@ public final class PaymentDataGenerator {
         MessageTemplate template = candidates.get(r.nextInt(candidates.size()));
         LocalDate reference = FIRST_REFERENCE.plusDays(r.nextInt(REFERENCE_SPAN_DAYS));
 
-        String text = dropOptionalSegments(template.text(), r);
+        String text = OptionalSegments.realise(template.text(), r);
         Map<String, String> surface = new HashMap<>();
         Money money = null;
         String recipient = null;
@@ -138,26 +140,6 @@ public final class PaymentDataGenerator {
                 money == null ? null : money.currency(), recipient, provider, date, note);
         return new PaymentSample(split, template.id(), lang, reference, message, gold,
                 ProseAnswers.confirm(gold, lang));
-    }
-
-    /** Keeps or drops each {@code [ … ]} segment with probability ½. */
-    private static String dropOptionalSegments(String text, Random r) {
-        StringBuilder sb = new StringBuilder();
-        int i = 0;
-        while (i < text.length()) {
-            char c = text.charAt(i);
-            if (c == '[') {
-                int end = text.indexOf(']', i);
-                if (r.nextBoolean()) {
-                    sb.append(text, i + 1, end);
-                }
-                i = end + 1;
-            } else {
-                sb.append(c);
-                i++;
-            }
-        }
-        return sb.toString();
     }
 
     /** Splits the template into literal pieces (noisy) and slot pieces (gold values, kept intact). */
@@ -251,7 +233,7 @@ public final class PaymentDataGenerator {
     /** {@code --out DIR} (default {@code data/task}) and {@code --seed N} (default 42). */
     public static void main(String[] args) throws IOException {
         Path out = Path.of("data/task");
-        long seed = 42;
+        long seed = DEFAULT_SEED;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(value(args, ++i, "--out"));

@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 public final class PretrainTinyBase implements Callable<Integer> {
     @Option(names = "--task-dir", defaultValue = "data/task") Path taskDir;
     @Option(names = "--out", defaultValue = "data/models/tiny-base") Path out;
-    @Option(names = "--epochs", defaultValue = "4") int epochs;
+    @Option(names = "--epochs", defaultValue = "1") int epochs;
+    @Option(names = "--corpus-draws", defaultValue = "4",
+            description = "draws of the corpus per epoch: the task files, then fresh generator samples") int draws;
     @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--batch-rows", defaultValue = "16") int batchRows;
@@ -24,7 +26,7 @@ public final class PretrainTinyBase implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, batchRows, rowLength, lr, seed, maxSteps,
+        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, draws, batchRows, rowLength, lr, seed, maxSteps,
                 TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps));
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
         System.out.printf(java.util.Locale.ROOT, "%s after %d steps (%,d tokens) in %.1f min: final loss %.4f, best "

@@ -57,11 +57,25 @@ public final class TinyBaseRecipe {
 
     /**
      * Options of a pretraining run: the corpus stage, and before it the copy warm-up ({@link CopyWarmup}).
+     *
+     * <p>{@code corpusDraws} is how many draws of the corpus one epoch holds: the first is the task directory's
+     * prose and transaction-log files; each further draw is a fresh sample of the same generators (the bundled
+     * {@link PaymentDataGenerator}'s training split and {@link LedgerCorpus}, seeds
+     * {@link PaymentDataGenerator#DEFAULT_SEED} + 1, + 2, …): new names, amounts, dates, word orders and typos
+     * from the training templates and name pools, never the held-out ones. Four draws in one epoch cost what four
+     * epochs over one draw cost, and show the model four times as many different messages.
      */
-    public record Options(int vocabSize, int epochs, int batchRows, int rowLength, double learningRate, long seed,
-            int maxSteps, CopyWarmup warmup) {
+    public record Options(int vocabSize, int epochs, int corpusDraws, int batchRows, int rowLength,
+            double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
+        public Options {
+            if (epochs < 1 || corpusDraws < 1) {
+                throw new IllegalArgumentException("epochs and corpus draws must be >= 1, got " + epochs + " and "
+                        + corpusDraws);
+            }
+        }
+
         public static Options defaults() {
-            return new Options(4096, 4, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
+            return new Options(4096, 1, 4, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
         }
     }
 
@@ -187,9 +201,20 @@ public final class TinyBaseRecipe {
         log.printf(Locale.ROOT, "tokenizer: %d tokens in %.1f s%n", bpe.vocabSize(), (System.nanoTime() - t0) / 1e9);
         try (HfTokenizer tok = HfTokenizer.load(out); NDManager root = Djl.engine().newBaseManager()) {
             LlamaConfig config = config(tok);
-            List<TokenizedSample> corpus = new ArrayList<>(proseSamples(tok, taskDir.resolve("prose/train.jsonl")));
+            List<TokenizedSample> prose = proseSamples(tok, taskDir.resolve("prose/train.jsonl"));
+            List<TokenizedSample> corpus = new ArrayList<>(prose);
             List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
             corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE, o.rowLength(), log));
+            for (int d = 1; d < o.corpusDraws(); d++) {
+                long drawSeed = PaymentDataGenerator.DEFAULT_SEED + d;
+                int line = 0;
+                for (PaymentSample sample : new PaymentDataGenerator(drawSeed).generate(Split.TRAIN, prose.size())) {
+                    long[] ids = tok.applyChatTemplate(sample.proseConversation(), false);
+                    corpus.add(new TokenizedSample(ids, ids.clone(), "draw " + d + " prose:" + ++line));
+                }
+                corpus.addAll(documentSamples(tok, LedgerCorpus.documents(drawSeed, ledger.size()),
+                        "draw " + d + " ledger", o.rowLength(), log));
+            }
             List<PackedRow> train = new ArrayList<>(Packer.pack(corpus, o.rowLength()));
             int corpusRows = train.size();
             List<PackedRow> val = Packer.pack(proseSamples(tok, taskDir.resolve("prose/validation.jsonl")), o.rowLength());
@@ -326,7 +351,7 @@ public final class TinyBaseRecipe {
                 |---|---|
                 | tokenizer | byte-level BPE trained by `TinyBaseRecipe` on the task corpus, ChatML special tokens |
                 | copy warm-up | %s |
-                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epochs over %d packed rows of <= %d tokens%s |
+                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epoch(s) over %d packed rows of <= %d tokens (%d draws of the corpus: the files above, then fresh samples of the same generators)%s |
                 | steps | %d (%s) in %.1f min |
                 | training loss, mean of the last 50 steps | %.4f |
                 | best validation loss | %.4f (step %d) |
@@ -341,7 +366,7 @@ public final class TinyBaseRecipe {
                 (or `finetune4j pretrain-tiny-base`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
-                rows, o.rowLength(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
+                rows, o.rowLength(), o.corpusDraws(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
                 tailMean(r.lossHistory(), 50),
                 r.bestValidationLoss(), r.bestStep(), totalMinutes);
         AtomicFiles.writeString(out.resolve("README.md"), card);

@@ -109,6 +109,18 @@ class AmountNormalizerTest {
     }
 
     @Test
+    void phoneNumbersAreNotAmountsAndLeaveTheCurrencyToTheAmountAfterThem() {
+        assertEquals(List.of(Money.of("297.87", "SGD")),
+                AmountNormalizer.findAll("Thursday send 08818916120 SGD 297.87 for rent"));
+        assertEquals(List.of(Money.of("297.87", "SGD")), AmountNormalizer.findAll("send 0881 8916 120 SGD 297.87"));
+        assertEquals(List.of(Money.of("50", "USD")), AmountNormalizer.findAll("0821-0913-54881 50 USD"));
+        assertEquals(List.of(Money.of("50000", "IDR")), AmountNormalizer.findAll("send 0881-8916-120 50rb"));
+        assertEquals(List.of(Money.of("100000", "IDR")),
+                AmountNormalizer.findAll("pulsa 100k buat 0821 0913 54881 rabu"));
+        assertEquals(List.of(Money.of("500000", "IDR")), AmountNormalizer.findAll("tf 0,5jt ke 0812 3456 7890"));
+    }
+
+    @Test
     void separatorRuleIsDocumentedRule() {
         assertEquals(new BigDecimal("75000"), AmountNormalizer.parseNumber("75.000").orElseThrow());
         assertEquals(new BigDecimal("1.5"), AmountNormalizer.parseNumber("1,5").orElseThrow());

@@ -181,6 +181,11 @@ class PaymentDataGeneratorTest {
         for (PaymentSample s : concat(concat(committedTrain, committedValidation), committedTest)) {
             assertEquals(List.of(), SCHEMA.validate(s.gold().toJson()));
         }
+        // the base model's pretraining adds fresh draws of the training split with the next seeds
+        // (TinyBaseRecipe.Options.corpusDraws): they must stay clear of the committed test split too
+        for (long seed = PaymentDataGenerator.DEFAULT_SEED + 1; seed <= PaymentDataGenerator.DEFAULT_SEED + 3; seed++) {
+            assertDisjoint(new PaymentDataGenerator(seed).generate(Split.TRAIN, 2000), committedTest);
+        }
     }
 
     @Test

@@ -137,7 +137,9 @@ class HubClientTest {
     void stalledTransferTimesOutAndResumes() throws IOException {
         int k = 40_000;
         hub.stallFirstGet("model.safetensors", k);
-        HubClient client = HubFixtures.client(hub, home).optRequestTimeout(Duration.ofMillis(300)).build();
+        // the timeout bounds every request, the HEAD too: 300 ms failed all four HEAD attempts on a loaded 2-core
+        // machine, so give the healthy requests room; the stalled GET still times out and resumes
+        HubClient client = HubFixtures.client(hub, home).optRequestTimeout(Duration.ofMillis(1500)).build();
         Path file = client.download(REPO, "main", "model.safetensors", DownloadProgress.NONE);
         assertArrayEquals(files.get("model.safetensors").content(), Files.readAllBytes(file));
         List<FakeHub.Seen> gets = hub.seenGets("/lfs/" + files.get("model.safetensors").etag());
