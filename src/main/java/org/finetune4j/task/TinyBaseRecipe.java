@@ -146,11 +146,16 @@ public final class TinyBaseRecipe {
 
     /** Whole prose conversations as training rows: every token is a target (language-model pretraining). */
     static List<TokenizedSample> proseSamples(HfTokenizer tok, Path file) throws IOException {
-        List<TokenizedSample> out = new ArrayList<>();
+        return chatSamples(tok, conversations(file), file.getFileName().toString());
+    }
+
+    /** Conversations as training rows, every token a target; sources {@code "<source>:<1-based index>"}. */
+    static List<TokenizedSample> chatSamples(HfTokenizer tok, List<List<ChatMessage>> conversations, String source) {
+        List<TokenizedSample> out = new ArrayList<>(conversations.size());
         int line = 0;
-        for (List<ChatMessage> conv : conversations(file)) {
+        for (List<ChatMessage> conv : conversations) {
             long[] ids = tok.applyChatTemplate(conv, false);
-            out.add(new TokenizedSample(ids, ids.clone(), file.getFileName() + ":" + ++line));
+            out.add(new TokenizedSample(ids, ids.clone(), source + ":" + ++line));
         }
         return out;
     }
@@ -207,11 +212,9 @@ public final class TinyBaseRecipe {
             corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE, o.rowLength(), log));
             for (int d = 1; d < o.corpusDraws(); d++) {
                 long drawSeed = PaymentDataGenerator.DEFAULT_SEED + d;
-                int line = 0;
-                for (PaymentSample sample : new PaymentDataGenerator(drawSeed).generate(Split.TRAIN, prose.size())) {
-                    long[] ids = tok.applyChatTemplate(sample.proseConversation(), false);
-                    corpus.add(new TokenizedSample(ids, ids.clone(), "draw " + d + " prose:" + ++line));
-                }
+                List<List<ChatMessage>> draw = new PaymentDataGenerator(drawSeed).generate(Split.TRAIN, prose.size())
+                        .stream().map(PaymentSample::proseConversation).toList();
+                corpus.addAll(chatSamples(tok, draw, "draw " + d + " prose"));
                 corpus.addAll(documentSamples(tok, LedgerCorpus.documents(drawSeed, ledger.size()),
                         "draw " + d + " ledger", o.rowLength(), log));
             }
