@@ -64,18 +64,22 @@ public final class TinyBaseRecipe {
      * {@link PaymentDataGenerator#DEFAULT_SEED} + 1, + 2, …): new names, amounts, dates, word orders and typos
      * from the training templates and name pools, never the held-out ones. Four draws in one epoch cost what four
      * epochs over one draw cost, and show the model four times as many different messages.
+     *
+     * <p>{@code generalDocuments} is how many {@link GeneralTextCorpus} documents (what words mean, in both
+     * languages, and small talk) each draw adds, with the draw's seed; 0 leaves general text out. The tokenizer is
+     * trained on the first draw's general text too.
      */
-    public record Options(int vocabSize, int epochs, int corpusDraws, int batchRows, int rowLength,
-            double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
+    public record Options(int vocabSize, int epochs, int corpusDraws, int generalDocuments, int batchRows,
+            int rowLength, double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
         public Options {
-            if (epochs < 1 || corpusDraws < 1) {
-                throw new IllegalArgumentException("epochs and corpus draws must be >= 1, got " + epochs + " and "
-                        + corpusDraws);
+            if (epochs < 1 || corpusDraws < 1 || generalDocuments < 0) {
+                throw new IllegalArgumentException("epochs and corpus draws must be >= 1 and general documents >= 0, "
+                        + "got " + epochs + ", " + corpusDraws + " and " + generalDocuments);
             }
         }
 
         public static Options defaults() {
-            return new Options(4096, 1, 4, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
+            return new Options(4096, 1, 4, DEFAULT_GENERAL_DOCUMENTS, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
         }
     }
 
@@ -118,8 +122,11 @@ public final class TinyBaseRecipe {
                 .optEosTokenIds(List.of((int) eos)).optPadTokenId((int) pad).build();
     }
 
-    /** Every text of the task corpus (JSON and prose variants, all turns) for the tokenizer. */
-    static List<String> tokenizerCorpus(Path taskDir) throws IOException {
+    /**
+     * Every text of the task corpus (JSON and prose variants, all turns) and the first draw's general text
+     * ({@code generalDocuments} documents and the small-talk messages) for the tokenizer.
+     */
+    static List<String> tokenizerCorpus(Path taskDir, int generalDocuments) throws IOException {
         List<String> texts = new ArrayList<>();
         for (String f : List.of("train.jsonl", "prose/train.jsonl")) {
             for (List<ChatMessage> conv : conversations(taskDir.resolve(f))) {
@@ -133,13 +140,19 @@ public final class TinyBaseRecipe {
             }
         }
         texts.addAll(PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)));
+        texts.addAll(GeneralTextCorpus.documents(PaymentDataGenerator.DEFAULT_SEED, generalDocuments));
+        for (List<ChatMessage> chat : GeneralTextCorpus.smallTalkChats(PaymentDataGenerator.DEFAULT_SEED,
+                generalDocuments / 10)) {
+            texts.add(chat.get(1).content());
+        }
         return texts;
     }
 
     /** Trains the tokenizer and writes the HF tokenizer files into {@code out}. */
-    public static BpeModel trainTokenizer(Path taskDir, Path out, int vocabSize) throws IOException {
+    public static BpeModel trainTokenizer(Path taskDir, Path out, int vocabSize, int generalDocuments)
+            throws IOException {
         BpeModel bpe = BpeTrainer.builder().setVocabSize(vocabSize).optSpecialTokens(List.of(SPECIAL_TOKENS))
-                .optMinFrequency(2).build().train(tokenizerCorpus(taskDir));
+                .optMinFrequency(2).build().train(tokenizerCorpus(taskDir, generalDocuments));
         bpe.save(out, TokenizerFiles.chatMl());
         return bpe;
     }
@@ -186,6 +199,18 @@ public final class TinyBaseRecipe {
         return out;
     }
 
+    /**
+     * One draw's general text: {@code generalDocuments} documents of {@link GeneralTextCorpus} and a tenth as many
+     * small-talk chats in prose form.
+     */
+    static List<TokenizedSample> generalSamples(HfTokenizer tok, long seed, Options o, String label, PrintStream log) {
+        List<TokenizedSample> out = new ArrayList<>(documentSamples(tok, GeneralTextCorpus.documents(seed,
+                o.generalDocuments()), label + "general text", o.rowLength(), log));
+        out.addAll(chatSamples(tok, GeneralTextCorpus.smallTalkChats(seed, o.generalDocuments() / 10),
+                label + "small talk"));
+        return out;
+    }
+
     /** The conversations of an OpenAI-messages JSONL file (JSON or prose variant alike). */
     static List<List<ChatMessage>> conversations(Path file) throws IOException {
         List<List<ChatMessage>> out = new ArrayList<>();
@@ -202,7 +227,7 @@ public final class TinyBaseRecipe {
     public static TrainingResult pretrain(Path taskDir, Path out, Options o, PrintStream log) throws IOException {
         Files.createDirectories(out);
         long t0 = System.nanoTime();
-        BpeModel bpe = trainTokenizer(taskDir, out, o.vocabSize());
+        BpeModel bpe = trainTokenizer(taskDir, out, o.vocabSize(), o.generalDocuments());
         log.printf(Locale.ROOT, "tokenizer: %d tokens in %.1f s%n", bpe.vocabSize(), (System.nanoTime() - t0) / 1e9);
         try (HfTokenizer tok = HfTokenizer.load(out); NDManager root = Djl.engine().newBaseManager()) {
             LlamaConfig config = config(tok);
@@ -210,6 +235,7 @@ public final class TinyBaseRecipe {
             List<TokenizedSample> corpus = new ArrayList<>(prose);
             List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
             corpus.addAll(documentSamples(tok, ledger, PaymentDataGenerator.LEDGER_FILE, o.rowLength(), log));
+            corpus.addAll(generalSamples(tok, PaymentDataGenerator.DEFAULT_SEED, o, "", log));
             for (int d = 1; d < o.corpusDraws(); d++) {
                 long drawSeed = PaymentDataGenerator.DEFAULT_SEED + d;
                 List<List<ChatMessage>> draw = new PaymentDataGenerator(drawSeed).generate(Split.TRAIN, prose.size())
@@ -217,6 +243,7 @@ public final class TinyBaseRecipe {
                 corpus.addAll(chatSamples(tok, draw, "draw " + d + " prose"));
                 corpus.addAll(documentSamples(tok, LedgerCorpus.documents(drawSeed, ledger.size()),
                         "draw " + d + " ledger", o.rowLength(), log));
+                corpus.addAll(generalSamples(tok, drawSeed, o, "draw " + d + " ", log));
             }
             List<PackedRow> train = new ArrayList<>(Packer.pack(corpus, o.rowLength()));
             int corpusRows = train.size();
@@ -276,6 +303,9 @@ public final class TinyBaseRecipe {
     }
 
     static final double INIT_STD = 0.02;
+
+    /** General-text documents per corpus draw (about a fifth of a draw's tokens). */
+    public static final int DEFAULT_GENERAL_DOCUMENTS = 2500;
 
     /**
      * Stage 1: copy rows only, constant learning rate after a short warm-up, validated every 50 steps on fresh
@@ -347,14 +377,17 @@ public final class TinyBaseRecipe {
                 logs (`data/task/prose/ledger.jsonl`: a line of text and the same entry as a JSON record with its \
                 own keys, so the model knows JSON syntax, numbers, ISO dates and relative dates the way a real \
                 pretrained model does; made-up names, random phone numbers and lower-cased lines make it learn to \
-                copy what a line says rather than guess it). It answers payment requests in a sentence, never in JSON: fine-tuning is what teaches it \
-                the task's JSON objective.
+                copy what a line says rather than guess it), plus general bilingual text (`GeneralTextCorpus`: what the words \
+                of a broad payments-and-everyday lexicon mean, their synonyms and translations in identical narrative \
+                sentences, and small talk — the word knowledge a real base model brings; no task request, no held-out \
+                template's phrase, no name or number). It answers payment requests in a sentence, never in JSON: \
+                fine-tuning is what teaches it the task's JSON objective.
 
                 | | |
                 |---|---|
-                | tokenizer | byte-level BPE trained by `TinyBaseRecipe` on the task corpus, ChatML special tokens |
+                | tokenizer | byte-level BPE trained by `TinyBaseRecipe` on the task corpus and the general text, ChatML special tokens |
                 | copy warm-up | %s |
-                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epoch(s) over %d packed rows of <= %d tokens (%d draws of the corpus: the files above, then fresh samples of the same generators)%s |
+                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epoch(s) over %d packed rows of <= %d tokens (%d draws of the corpus: the files above, then fresh samples of the same generators; %d general-text documents per draw)%s |
                 | steps | %d (%s) in %.1f min |
                 | training loss, mean of the last 50 steps | %.4f |
                 | best validation loss | %.4f (step %d) |
@@ -369,7 +402,7 @@ public final class TinyBaseRecipe {
                 (or `finetune4j pretrain-tiny-base`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
-                rows, o.rowLength(), o.corpusDraws(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
+                rows, o.rowLength(), o.corpusDraws(), o.generalDocuments(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
                 tailMean(r.lossHistory(), 50),
                 r.bestValidationLoss(), r.bestStep(), totalMinutes);
         AtomicFiles.writeString(out.resolve("README.md"), card);
