@@ -67,10 +67,10 @@ public final class InteropExport {
     static final int VIRTUAL_TOKENS = 8;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One test conversation and how it is rendered. */
     /** How the merged LoRA checkpoint is written: float32 as MergedModelWriter does, re-encoded bf16, or not. */
     enum MergedMode { F32, BF16, NONE }
 
+    /** One test conversation and how it is rendered. */
     record Conversation(String name, List<ChatMessage> messages, boolean addGenerationPrompt, String rawText) {}
 
     private InteropExport() {}
