@@ -1,0 +1,72 @@
+package org.finetune4j.task;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.finetune4j.data.TokenizedSample;
+import org.finetune4j.tokenizer.HfTokenizer;
+import org.junit.jupiter.api.Test;
+
+/** The pretraining recipe's corpus wiring (the 57-minute run itself is a command, not a test). */
+class TinyBaseRecipeTest {
+    private static final Path BASE = Path.of("data/models/tiny-base");
+
+    /**
+     * One draw's general text: the documents (each ending with the end-of-text token) and a tenth as many
+     * small-talk chats, every token a target, decoding back to the generator's texts.
+     */
+    @Test
+    void generalSamplesAreTheDrawsDocumentsAndChats() throws Exception {
+        TinyBaseRecipe.Options o = withGeneralDocuments(40);
+        try (HfTokenizer tok = HfTokenizer.load(BASE)) {
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            List<TokenizedSample> samples = TinyBaseRecipe.generalSamples(tok, 7, o, "draw 2 ",
+                    new PrintStream(log, true, StandardCharsets.UTF_8));
+            List<String> docs = GeneralTextCorpus.documents(7, 40);
+            assertEquals(40 + 4, samples.size());
+            long eot = tok.tokenId("<|endoftext|>").orElseThrow();
+            for (int i = 0; i < 40; i++) {
+                TokenizedSample s = samples.get(i);
+                assertEquals("draw 2 general text:" + (i + 1), s.source());
+                assertArrayEquals(s.inputIds(), s.labels());
+                assertEquals(eot, s.inputIds()[s.inputIds().length - 1]);
+                assertEquals(docs.get(i), tok.decode(java.util.Arrays.copyOf(s.inputIds(), s.inputIds().length - 1),
+                        false));
+            }
+            String firstChat = tok.decode(samples.get(40).inputIds(), false);
+            assertTrue(firstChat.contains(GeneralTextCorpus.smallTalkChats(7, 4).get(0).get(1).content()), firstChat);
+            assertTrue(samples.get(40).source().startsWith("draw 2 small talk:"), samples.get(40).source());
+        }
+    }
+
+    @Test
+    void tokenizerCorpusHoldsTheGeneralText() throws Exception {
+        List<String> texts = TinyBaseRecipe.tokenizerCorpus(Path.of("data/task"), 30);
+        List<String> expected = new java.util.ArrayList<>(GeneralTextCorpus.documents(PaymentDataGenerator.DEFAULT_SEED,
+                30));
+        for (List<org.finetune4j.chat.ChatMessage> chat : GeneralTextCorpus.smallTalkChats(
+                PaymentDataGenerator.DEFAULT_SEED, 3)) {
+            expected.add(chat.get(1).content());
+        }
+        assertEquals(expected, texts.subList(texts.size() - expected.size(), texts.size()));
+    }
+
+    @Test
+    void negativeGeneralDocumentsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> withGeneralDocuments(-1));
+        assertTrue(e.getMessage().contains("general documents"), e.getMessage());
+    }
+
+    private static TinyBaseRecipe.Options withGeneralDocuments(int n) {
+        TinyBaseRecipe.Options d = TinyBaseRecipe.Options.defaults();
+        return new TinyBaseRecipe.Options(d.vocabSize(), d.epochs(), d.corpusDraws(), n, d.batchRows(), d.rowLength(),
+                d.learningRate(), d.seed(), d.maxSteps(), d.warmup());
+    }
+}
