@@ -160,15 +160,24 @@ public final class GeneralTextCorpus {
     static String smallTalkMessage(boolean english, Random r) {
         String line = english ? pick(PREFIXES_EN, r) + pick(TOPICS_EN, r) + pick(SUFFIXES_EN, r)
                 : pick(PREFIXES_ID, r) + pick(TOPICS_ID, r) + pick(SUFFIXES_ID, r);
-        return r.nextInt(4) == 0 ? Character.toUpperCase(line.charAt(0)) + line.substring(1) : line;
+        return r.nextInt(4) == 0 ? capital(line) : line;
     }
+
+    /** Every concept of the lexicon: actions, things, small words. */
+    private static final List<Concept> LEXICON = concat(ACTIONS, THINGS, WORDS);
 
     /** Every word of the lexicon, for tests and the model card. */
     static List<Concept> lexicon() {
-        List<Concept> all = new ArrayList<>(ACTIONS);
-        all.addAll(THINGS);
-        all.addAll(WORDS);
-        return all;
+        return LEXICON;
+    }
+
+    @SafeVarargs
+    private static List<Concept> concat(List<Concept>... lists) {
+        List<Concept> all = new ArrayList<>();
+        for (List<Concept> l : lists) {
+            all.addAll(l);
+        }
+        return List.copyOf(all);
     }
 
     /**
@@ -194,8 +203,7 @@ public final class GeneralTextCorpus {
 
     /** "lunasin" artinya "bayar"; "settle" means "pay"; kata "akun" dalam bahasa Inggris: "account". */
     static String glossaryLine(Random r) {
-        List<Concept> all = lexicon();
-        Concept c = all.get(r.nextInt(all.size()));
+        Concept c = LEXICON.get(r.nextInt(LEXICON.size()));
         String id = pick(c.id(), r);
         String id2 = pick(c.id(), r);
         String en = pick(c.en(), r);
@@ -299,7 +307,7 @@ public final class GeneralTextCorpus {
             case "ask" -> "asked";
             case "top" -> "topped";
             case "transfer" -> "transferred";
-            case "settle", "remit", "wire", "purchase" -> head.endsWith("e") ? head + "d" : head + "ted";
+            case "remit" -> "remitted";
             default -> head.endsWith("e") ? head + "d" : head + "ed";
         };
         return p + rest;

@@ -141,8 +141,7 @@ public final class TinyBaseRecipe {
         }
         texts.addAll(PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE)));
         texts.addAll(GeneralTextCorpus.documents(PaymentDataGenerator.DEFAULT_SEED, generalDocuments));
-        for (List<ChatMessage> chat : GeneralTextCorpus.smallTalkChats(PaymentDataGenerator.DEFAULT_SEED,
-                generalDocuments / 10)) {
+        for (List<ChatMessage> chat : smallTalkChats(PaymentDataGenerator.DEFAULT_SEED, generalDocuments)) {
             texts.add(chat.get(1).content());
         }
         return texts;
@@ -206,9 +205,13 @@ public final class TinyBaseRecipe {
     static List<TokenizedSample> generalSamples(HfTokenizer tok, long seed, Options o, String label, PrintStream log) {
         List<TokenizedSample> out = new ArrayList<>(documentSamples(tok, GeneralTextCorpus.documents(seed,
                 o.generalDocuments()), label + "general text", o.rowLength(), log));
-        out.addAll(chatSamples(tok, GeneralTextCorpus.smallTalkChats(seed, o.generalDocuments() / 10),
-                label + "small talk"));
+        out.addAll(chatSamples(tok, smallTalkChats(seed, o.generalDocuments()), label + "small talk"));
         return out;
+    }
+
+    /** A draw's small-talk chats: a tenth as many as its general-text documents. */
+    static List<List<ChatMessage>> smallTalkChats(long seed, int generalDocuments) {
+        return GeneralTextCorpus.smallTalkChats(seed, generalDocuments / 10);
     }
 
     /** The conversations of an OpenAI-messages JSONL file (JSON or prose variant alike). */

@@ -8,13 +8,13 @@ import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.finetune4j.io.HalfFloats;
 import org.finetune4j.io.HostTensor;
+import org.finetune4j.io.hub.HubClient;
 import org.finetune4j.io.safetensors.SafetensorsFile;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.model.llama.LlamaForCausalLM;
@@ -56,7 +56,7 @@ class RealPeftAdaptersTest {
     void realPeftAdapterGivesPeftsLogits(String name, TechniqueType type) throws IOException {
         JsonNode manifest = JSON.readTree(FIXTURES.resolve("manifest.json").toFile());
         // the adapters and their logits belong to one base: a re-pretrained base needs a new device run
-        assertEquals(manifest.get("base_model_sha256").asText(), sha256(BASE.resolve("model.safetensors")),
+        assertEquals(manifest.get("base_model_sha256").asText(), HubClient.sha256(BASE.resolve("model.safetensors")),
                 "the fixtures were made on another " + BASE + ": run tools/interop/run_device.sh again and unpack "
                         + "its peft_real.tar (then tools/interop/slice_logits.py) into " + FIXTURES);
         int columns = manifest.get("logit_columns").asInt(); // the files keep the first `columns` vocabulary logits
@@ -106,15 +106,6 @@ class RealPeftAdaptersTest {
                     assertTrue(diff <= TOLERANCE, name + " seq" + k + ": max |ours - PEFT| = " + diff);
                 }
             }
-        }
-    }
-
-    private static String sha256(Path file) throws IOException {
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(Files.readAllBytes(file)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -339,7 +339,8 @@ public final class HubClient {
         }
     }
 
-    static String sha256(Path file) throws IOException {
+    /** The SHA-256 of a file's bytes as lower-case hex: what the Hub announces as an LFS file's etag. */
+    public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {
             digest = MessageDigest.getInstance("SHA-256");
