@@ -35,6 +35,14 @@ public final class PaymentDataGenerator {
     /** The seed of the bundled data in {@code data/task/}. */
     public static final long DEFAULT_SEED = 42;
 
+    /**
+     * Share of the train and validation {@code unknown} samples that are composed small talk instead of a template
+     * (the test split keeps its held-out templates only).
+     */
+    static final int SMALL_TALK_PERCENT = 40;
+    /** Template id of the composed small talk, followed by the language code. */
+    static final String SMALL_TALK_TEMPLATE_PREFIX = "unknown.smalltalk.";
+
     private static final LocalDate FIRST_REFERENCE = LocalDate.of(2024, 1, 1);
     private static final int REFERENCE_SPAN_DAYS = 3 * 365;
     private static final List<Long> ROUND_IDR = List.of(5_000L, 10_000L, 20_000L, 25_000L, 50_000L, 75_000L,
@@ -57,7 +65,7 @@ public final class PaymentDataGenerator {
         Random r = new Random(seed * 1_000_003L + split.ordinal() * 7919L + 17);
         List<PaymentSample> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            out.add(sample(split, r));
+            out.add(readableSample(split, r));
         }
         return out;
     }
@@ -91,10 +99,27 @@ public final class PaymentDataGenerator {
         return written;
     }
 
+    /**
+     * A sample whose gold amount {@link AmountNormalizer} can read back from the message. Rarely a slot's neighbour
+     * makes the message ambiguous even to a person ("isiin pulsa 0858 7874 0114 20000": where does the phone number
+     * end?); such a draw is discarded and drawn again, so no gold answer depends on an unreadable message.
+     */
+    private PaymentSample readableSample(Split split, Random r) {
+        while (true) {
+            PaymentSample s = sample(split, r);
+            if (s.gold().money() == null || AmountNormalizer.findAll(s.userMessage()).contains(s.gold().money())) {
+                return s;
+            }
+        }
+    }
+
     private PaymentSample sample(Split split, Random r) {
         Intent intent = Intent.values()[r.nextInt(Intent.values().length)];
         int l = r.nextInt(100);
         Language lang = l < 45 ? Language.ID : l < 75 ? Language.EN : Language.MIX;
+        if (intent == Intent.UNKNOWN && split != Split.TEST && r.nextInt(100) < SMALL_TALK_PERCENT) {
+            return smallTalk(split, lang, r);
+        }
         List<MessageTemplate> candidates = PaymentTemplates.all().stream()
                 .filter(t -> t.intent() == intent && t.language() == lang && t.usableFor(split)).toList();
         MessageTemplate template = candidates.get(r.nextInt(candidates.size()));
@@ -139,6 +164,22 @@ public final class PaymentDataGenerator {
         PaymentRequest gold = new PaymentRequest(intent, money == null ? null : money.amount(),
                 money == null ? null : money.currency(), recipient, provider, date, note);
         return new PaymentSample(split, template.id(), lang, reference, message, gold,
+                ProseAnswers.confirm(gold, lang));
+    }
+
+    /**
+     * An {@code unknown} sample whose message is composed small talk ({@link GeneralTextCorpus#smallTalkMessage}:
+     * a prefix, one of 46 topics and a suffix), so the model learns that any message without a payment request is
+     * {@code unknown}, not just the few dozen fixed unknown sentences of the templates (the held-out chit-chat
+     * templates of the test split measure whether it does).
+     */
+    private PaymentSample smallTalk(Split split, Language lang, Random r) {
+        LocalDate reference = FIRST_REFERENCE.plusDays(r.nextInt(REFERENCE_SPAN_DAYS));
+        boolean english = lang == Language.EN || (lang == Language.MIX && r.nextBoolean());
+        String text = GeneralTextCorpus.smallTalkMessage(english, r);
+        String message = MessageNoise.apply(List.of(new MessageNoise.Piece(text, false)), lang, r);
+        PaymentRequest gold = new PaymentRequest(Intent.UNKNOWN, null, null, null, null, null, null);
+        return new PaymentSample(split, SMALL_TALK_TEMPLATE_PREFIX + lang.code(), lang, reference, message, gold,
                 ProseAnswers.confirm(gold, lang));
     }
 

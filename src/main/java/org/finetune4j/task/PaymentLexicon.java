@@ -47,33 +47,70 @@ final class PaymentLexicon {
         return index % 5 == 4;
     }
 
+    // Lower-case syllable parts of made-up names, in two styles. Indonesian-like ("Sutrisno", "Wulandah") and, for a
+    // third of the names, western-like (vowel onsets, clusters, endings such as "ce" or "ck": "Brace", "Olind"). With
+    // the Indonesian syllables alone a fine-tuned model learnt to *write* such a name instead of copying the one in
+    // the message, and turned the test split's "Grace", "Indah" and "Bayu" into "Gra", "Srisdah" and "Siyu".
     private static final String[] ONSETS = {"B", "D", "G", "H", "J", "K", "L", "M", "N", "P", "R", "S", "T", "W", "Y",
         "Sr", "Tr", "Pr", "Ny"};
     private static final String[] VOWELS = {"a", "i", "u", "e", "o", "a", "i"};
     private static final String[] CODAS = {"", "", "", "n", "ng", "r", "s", "t", "h"};
+    private static final String[] WESTERN_ONSETS = {"", "", "", "b", "c", "d", "f", "g", "j", "k", "l", "m", "n", "p",
+        "r", "s", "t", "v", "z", "br", "gr", "kr", "ch", "sh", "st", "fr", "cl"};
+    private static final String[] WESTERN_VOWELS = {"a", "e", "i", "o", "u", "a", "e", "ea", "ia", "au", "y"};
+    private static final String[] WESTERN_CODAS = {"", "", "n", "l", "r", "s", "m", "ce", "ck", "th", "nd", "rt", "x"};
 
     /**
-     * A made-up but name-like word ("Sutrisno", "Wulandah"), never one of {@link #NAMES}. Training draws half of
-     * its people from here (pretraining most of them) so that the model learns to copy whatever name it is given — the test
-     * split names people it has never seen.
+     * A made-up name-like word ("Sutrisno", "Wulandah", "Brace", "Olind"), never one of {@link #NAMES} nor a word
+     * that the data uses for something else (an honorific, a wallet, a biller, an operator). Training draws half of
+     * its people from here (pretraining most of them) so that the model learns to copy whatever name it is given —
+     * the test split names people it has never seen.
      */
     static String syntheticName(Random r) {
         while (true) {
-            int syllables = 2 + r.nextInt(2);
-            StringBuilder sb = new StringBuilder();
-            for (int k = 0; k < syllables; k++) {
-                String onset = ONSETS[r.nextInt(ONSETS.length)];
-                sb.append(k == 0 ? onset : onset.toLowerCase(java.util.Locale.ROOT));
-                sb.append(VOWELS[r.nextInt(VOWELS.length)]);
-                if (k == syllables - 1 || r.nextInt(3) == 0) {
-                    sb.append(CODAS[r.nextInt(CODAS.length)]);
-                }
-            }
-            String n = sb.toString();
-            if (!NAMES.contains(n)) {
+            String n = r.nextInt(3) == 0 ? westernName(r) : indonesianName(r);
+            if (!isReservedWord(n)) {
                 return n;
             }
         }
+    }
+
+    private static String indonesianName(Random r) {
+        int syllables = 2 + r.nextInt(2);
+        StringBuilder sb = new StringBuilder();
+        for (int k = 0; k < syllables; k++) {
+            String onset = ONSETS[r.nextInt(ONSETS.length)];
+            if (k == 0 && r.nextInt(6) == 0) {
+                onset = ""; // "Indra", "Arum": a vowel onset, then the first vowel is capitalised
+            }
+            sb.append(k == 0 ? onset : onset.toLowerCase(java.util.Locale.ROOT));
+            sb.append(VOWELS[r.nextInt(VOWELS.length)]);
+            if (k == syllables - 1 || r.nextInt(3) == 0) {
+                sb.append(CODAS[r.nextInt(CODAS.length)]);
+            }
+        }
+        return Character.toUpperCase(sb.charAt(0)) + sb.substring(1);
+    }
+
+    private static String westernName(Random r) {
+        StringBuilder sb = new StringBuilder();
+        int syllables = 1 + r.nextInt(2);
+        for (int k = 0; k < syllables; k++) {
+            String onset = WESTERN_ONSETS[r.nextInt(WESTERN_ONSETS.length)];
+            sb.append(k > 0 && onset.isEmpty() ? "l" : onset); // no vowel run across syllables
+            sb.append(WESTERN_VOWELS[r.nextInt(WESTERN_VOWELS.length)]);
+        }
+        sb.append(WESTERN_CODAS[r.nextInt(WESTERN_CODAS.length)]);
+        if (sb.length() < 3) {
+            return westernName(r); // "Ea", "En": too short to read as a name
+        }
+        return Character.toUpperCase(sb.charAt(0)) + sb.substring(1);
+    }
+
+    /** A base name, an honorific or a provider, compared without case. */
+    static boolean isReservedWord(String word) {
+        return java.util.stream.Stream.of(NAMES, HONORIFICS_ID, WALLETS, BILLERS, OPERATORS)
+                .flatMap(List::stream).anyMatch(word::equalsIgnoreCase);
     }
 
     /** A person's name for {@code split}, sometimes with an Indonesian honorific (kept in the gold answer). */

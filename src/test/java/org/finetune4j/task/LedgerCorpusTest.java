@@ -31,6 +31,8 @@ class LedgerCorpusTest {
         int relative = 0;
         int lowerCase = 0;
         int phones = 0;
+        int entries = 0;
+        int dayWords = 0;
         for (String doc : LedgerCorpus.documents(42, 300)) {
             List<String> lines = doc.lines().toList();
             assertTrue(lines.size() >= 3 && lines.size() % 2 == 1, doc);
@@ -43,12 +45,14 @@ class LedgerCorpusTest {
                         iterable(rec.fieldNames()), lines.get(i + 1));
                 LocalDate date = LocalDate.parse(rec.get("date").asText());
                 String when = text.substring(0, text.indexOf(": "));
+                entries++;
                 String weekdayId = RelativeDates.weekdayName(date.getDayOfWeek(), Language.ID).toLowerCase(Locale.ROOT);
                 String weekdayEn = RelativeDates.weekdayName(date.getDayOfWeek(), Language.EN).toLowerCase(Locale.ROOT);
                 if (lower.startsWith(weekdayId + ", ") || lower.startsWith(weekdayEn + ", ")) {
                     assertTrue(when.contains(" " + date.getDayOfMonth() + " ") && when.endsWith("" + date.getYear()), text);
                 } else {
                     relative++;
+                    dayWords += RelativeDates.Form.of(when) == RelativeDates.Form.DAY_WORD ? 1 : 0;
                     assertEquals(date, RelativeDates.resolve(when, today).orElseThrow(() -> new AssertionError(text)), text);
                 }
                 if (text.equals(lower)) {
@@ -74,14 +78,21 @@ class LedgerCorpusTest {
         }
         // the skills the corpus is there for actually occur
         assertTrue(relative > 100 && lowerCase > 100 && phones > 100, relative + " " + lowerCase + " " + phones);
+        // "kemarin", "besok", "lusa", "today": what people write most, resolved against the header's date
+        assertTrue(dayWords > entries / 10, dayWords + " day words in " + entries + " entries");
     }
 
-    /** The document's first line: "Catatan transaksi, hari ini Senin, 8 Januari 2024" or its English twin. */
+    /**
+     * The document's first line: "Catatan transaksi, hari ini Senin, 8 Januari 2024 (2024-01-08)" or its English
+     * twin; the long form and the ISO date must agree.
+     */
     private static LocalDate today(String header) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,2}) (\\p{L}+) (\\d{4})$").matcher(header);
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("(\\d{1,2}) (\\p{L}+) (\\d{4}) \\((\\d{4}-\\d{2}-\\d{2})\\)$").matcher(header);
         assertTrue(m.find(), header);
         LocalDate date = RelativeDates.resolve(m.group(1) + " " + m.group(2) + " " + m.group(3), LocalDate.of(2000, 1, 1))
                 .orElseThrow(() -> new AssertionError(header));
+        assertEquals(date, LocalDate.parse(m.group(4)), header);
         assertTrue(header.contains(RelativeDates.weekdayName(date.getDayOfWeek(), Language.ID))
                 || header.contains(RelativeDates.weekdayName(date.getDayOfWeek(), Language.EN)), header);
         return date;
@@ -102,7 +113,7 @@ class LedgerCorpusTest {
         }
         Random r = new Random(3);
         for (int i = 0; i < 2000; i++) {
-            assertFalse(PaymentLexicon.NAMES.contains(PaymentLexicon.syntheticName(r)));
+            assertFalse(PaymentLexicon.isReservedWord(PaymentLexicon.syntheticName(r)));
         }
     }
 

@@ -63,6 +63,27 @@ class PaymentDataGeneratorTest {
     }
 
     /**
+     * A share of the training unknowns is composed small talk with the all-null answer and the prose refusal; the
+     * test split has none (its unknowns come from held-out templates only).
+     */
+    @Test
+    void trainingUnknownsIncludeComposedSmallTalk() {
+        List<PaymentSample> unknown = train.stream().filter(s -> s.gold().intent() == Intent.UNKNOWN).toList();
+        List<PaymentSample> talk = unknown.stream()
+                .filter(s -> s.templateId().startsWith(PaymentDataGenerator.SMALL_TALK_TEMPLATE_PREFIX)).toList();
+        double share = talk.size() / (double) unknown.size();
+        assertEquals(PaymentDataGenerator.SMALL_TALK_PERCENT / 100.0, share, 0.15, talk.size() + " of " + unknown.size());
+        assertTrue(talk.stream().map(PaymentSample::userMessage).distinct().count() > talk.size() * 0.8,
+                "composed messages should rarely repeat");
+        for (PaymentSample s : talk) {
+            assertEquals(new PaymentRequest(Intent.UNKNOWN, null, null, null, null, null, null), s.gold());
+            assertTrue(s.proseAnswer().startsWith("Maaf") || s.proseAnswer().startsWith("Sorry"), s.proseAnswer());
+            assertTrue(AmountNormalizer.findAll(s.userMessage()).isEmpty(), s.userMessage());
+        }
+        assertTrue(test.stream().noneMatch(s -> s.templateId().startsWith(PaymentDataGenerator.SMALL_TALK_TEMPLATE_PREFIX)));
+    }
+
+    /**
      * The training-only templates ({@code .xN}) add variety without leaking the held-out phrasings: none of them is
      * held out, and none uses a word that, among the original templates, only the held-out ones use ("settle",
      * "lunasin", "tunjukin", …).

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.DayOfWeek;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -111,6 +112,49 @@ class RelativeDatesTest {
                 }
             }
         }
+    }
+
+    @Test
+    void formsAreClassifiedByTheirWording() {
+        assertEquals(RelativeDates.Form.DAY_WORD, RelativeDates.Form.of("besok"));
+        assertEquals(RelativeDates.Form.DAY_WORD, RelativeDates.Form.of("the day after tomorrow"));
+        assertEquals(RelativeDates.Form.WEEKDAY, RelativeDates.Form.of("hari Minggu depan"));
+        assertEquals(RelativeDates.Form.WEEKDAY, RelativeDates.Form.of("this Friday"));
+        assertEquals(RelativeDates.Form.IN_DAYS, RelativeDates.Form.of("12 hari lagi"));
+        assertEquals(RelativeDates.Form.IN_DAYS, RelativeDates.Form.of("in 3 days"));
+        assertEquals(RelativeDates.Form.DAY_OF_MONTH, RelativeDates.Form.of("tgl 5"));
+        assertEquals(RelativeDates.Form.DAY_OF_MONTH, RelativeDates.Form.of("on the 21st"));
+        assertEquals(RelativeDates.Form.DAY_MONTH, RelativeDates.Form.of("tgl 5 Jan"));
+        assertEquals(RelativeDates.Form.DAY_MONTH, RelativeDates.Form.of("5/1"));
+        assertEquals(RelativeDates.Form.DAY_MONTH, RelativeDates.Form.of("January 5th"));
+        assertEquals(RelativeDates.Form.END_OF_MONTH, RelativeDates.Form.of("akhir bulan"));
+        assertEquals(RelativeDates.Form.WITH_YEAR, RelativeDates.Form.of("5/1/2025"));
+        assertEquals(RelativeDates.Form.WITH_YEAR, RelativeDates.Form.of("2025-01-05"));
+    }
+
+    @Test
+    void renderDrawsTheFormsByWeight() {
+        // tomorrow in Indonesian: day words (besok, bsk) 36 of the 89 weight units that can express it
+        LocalDate r = LocalDate.of(2024, 3, 12);
+        Map<RelativeDates.Form, Integer> counts = new java.util.EnumMap<>(RelativeDates.Form.class);
+        Random rnd = new Random(11);
+        int n = 4000;
+        for (int i = 0; i < n; i++) {
+            counts.merge(RelativeDates.Form.of(RelativeDates.render(r.plusDays(1), r, Language.ID, rnd)), 1,
+                    Integer::sum);
+        }
+        assertEquals(36.0 / 89, counts.get(RelativeDates.Form.DAY_WORD) / (double) n, 0.03, counts::toString);
+        assertEquals(22.0 / 89, counts.get(RelativeDates.Form.WEEKDAY) / (double) n, 0.03, counts::toString);
+        assertEquals(5.0 / 89, counts.get(RelativeDates.Form.WITH_YEAR) / (double) n, 0.02, counts::toString);
+        assertFalse(counts.containsKey(RelativeDates.Form.IN_DAYS), "tomorrow is not 'N hari lagi' (N >= 3)");
+        // ten days ahead: no day word can say it, "10 hari lagi" can
+        counts.clear();
+        for (int i = 0; i < n; i++) {
+            counts.merge(RelativeDates.Form.of(RelativeDates.render(r.plusDays(10), r, Language.EN, rnd)), 1,
+                    Integer::sum);
+        }
+        assertFalse(counts.containsKey(RelativeDates.Form.DAY_WORD), counts::toString);
+        assertTrue(counts.getOrDefault(RelativeDates.Form.IN_DAYS, 0) > n / 20, counts::toString);
     }
 
     @Test
