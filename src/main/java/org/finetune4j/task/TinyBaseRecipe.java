@@ -379,7 +379,8 @@ public final class TinyBaseRecipe {
                 variant of the bundled payments task (`data/task/prose/train.jsonl`) plus generated transaction \
                 logs (`data/task/prose/ledger.jsonl`: a line of text and the same entry as a JSON record with its \
                 own keys, so the model knows JSON syntax, numbers, ISO dates and relative dates the way a real \
-                pretrained model does; made-up names, random phone numbers and lower-cased lines make it learn to \
+                pretrained model does — each log states its day in words and as an ISO date, and two in five \
+                entries are dated yesterday to the day after tomorrow, mostly written "kemarin", "besok", "lusa"; made-up names, random phone numbers and lower-cased lines make it learn to \
                 copy what a line says rather than guess it), plus general bilingual text (`GeneralTextCorpus`: what the words \
                 of a broad payments-and-everyday lexicon mean, their synonyms and translations in identical narrative \
                 sentences, and small talk — the word knowledge a real base model brings; no task request, no held-out \

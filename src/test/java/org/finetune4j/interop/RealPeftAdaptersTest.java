@@ -38,7 +38,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class RealPeftAdaptersTest {
     static final Path FIXTURES = Path.of("src/test/resources/peft-real");
-    static final Path BASE = Path.of("data/models/tiny-base");
+    /**
+     * The base the fixtures were made on (the bundled tiny base of session 7, weights and config only), kept beside
+     * them so that re-pretraining the bundled model does not invalidate PEFT's logits; its SHA-256 is pinned in the
+     * manifest.
+     */
+    static final Path BASE = FIXTURES.resolve("base");
     static final double TOLERANCE = 1e-4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -55,10 +60,11 @@ class RealPeftAdaptersTest {
     @MethodSource("adapters")
     void realPeftAdapterGivesPeftsLogits(String name, TechniqueType type) throws IOException {
         JsonNode manifest = JSON.readTree(FIXTURES.resolve("manifest.json").toFile());
-        // the adapters and their logits belong to one base: a re-pretrained base needs a new device run
+        // the adapters and their logits belong to one base, the copy in FIXTURES/base
         assertEquals(manifest.get("base_model_sha256").asText(), HubClient.sha256(BASE.resolve("model.safetensors")),
-                "the fixtures were made on another " + BASE + ": run tools/interop/run_device.sh again and unpack "
-                        + "its peft_real.tar (then tools/interop/slice_logits.py) into " + FIXTURES);
+                "the fixtures were made on another base than " + BASE + ": new fixtures come from "
+                        + "tools/interop/run_device.sh (unpack its peft_real.tar, run tools/interop/slice_logits.py, "
+                        + "and copy that base's config.json and model.safetensors into " + BASE + ")");
         int columns = manifest.get("logit_columns").asInt(); // the files keep the first `columns` vocabulary logits
         JsonNode entry = manifest.path("adapters").path(name);
         assertTrue(entry.isObject(), "manifest.json has no adapter '" + name + "'");
