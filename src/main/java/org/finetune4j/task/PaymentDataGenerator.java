@@ -178,7 +178,7 @@ public final class PaymentDataGenerator {
         boolean english = lang == Language.EN || (lang == Language.MIX && r.nextBoolean());
         String text = GeneralTextCorpus.smallTalkMessage(english, r);
         String message = MessageNoise.apply(List.of(new MessageNoise.Piece(text, false)), lang, r);
-        PaymentRequest gold = new PaymentRequest(Intent.UNKNOWN, null, null, null, null, null, null);
+        PaymentRequest gold = PaymentRequest.unknown();
         return new PaymentSample(split, SMALL_TALK_TEMPLATE_PREFIX + lang.code(), lang, reference, message, gold,
                 ProseAnswers.confirm(gold, lang));
     }

@@ -76,7 +76,7 @@ class PaymentDataGeneratorTest {
         assertTrue(talk.stream().map(PaymentSample::userMessage).distinct().count() > talk.size() * 0.8,
                 "composed messages should rarely repeat");
         for (PaymentSample s : talk) {
-            assertEquals(new PaymentRequest(Intent.UNKNOWN, null, null, null, null, null, null), s.gold());
+            assertEquals(PaymentRequest.unknown(), s.gold());
             assertTrue(s.proseAnswer().startsWith("Maaf") || s.proseAnswer().startsWith("Sorry"), s.proseAnswer());
             assertTrue(AmountNormalizer.findAll(s.userMessage()).isEmpty(), s.userMessage());
         }
