@@ -6,7 +6,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -210,19 +210,27 @@ public final class RelativeDates {
      * always qualifies.
      */
     public static List<String> expressions(LocalDate target, LocalDate reference, Language language) {
-        Set<String> candidates = new LinkedHashSet<>();
+        return new ArrayList<>(expressionsByKind(target, reference, language).keySet());
+    }
+
+    /**
+     * {@link #expressions}, each with the {@link Form} its builder wrote it as (in the builders' order; an
+     * expression both languages write, such as the ISO date, is kept once).
+     */
+    static Map<String, Form> expressionsByKind(LocalDate target, LocalDate reference, Language language) {
+        Map<String, Form> candidates = new LinkedHashMap<>();
         if (language != Language.EN) {
             indonesianCandidates(target, reference, candidates);
         }
         if (language != Language.ID) {
             englishCandidates(target, reference, candidates);
         }
-        List<String> out = new ArrayList<>();
-        for (String c : candidates) {
-            if (resolve(c, reference).filter(target::equals).isPresent()) {
-                out.add(c);
+        Map<String, Form> out = new LinkedHashMap<>();
+        candidates.forEach((expression, form) -> {
+            if (resolve(expression, reference).filter(target::equals).isPresent()) {
+                out.put(expression, form);
             }
-        }
+        });
         return out;
     }
 
@@ -259,7 +267,10 @@ public final class RelativeDates {
             return weight;
         }
 
-        /** The kind of one of {@link #expressions}' strings. */
+        /**
+         * The kind of an expression read back from text (a log line, a test message); the generator itself never
+         * needs this, since the candidate builders record the kind of what they write.
+         */
         public static Form of(String expression) {
             String e = expression.toLowerCase(Locale.ROOT);
             if (e.matches(".*\\d{4}.*")) {
@@ -291,9 +302,8 @@ public final class RelativeDates {
      */
     public static String render(LocalDate target, LocalDate reference, Language language, Random random) {
         Map<Form, List<String>> byForm = new java.util.EnumMap<>(Form.class);
-        for (String e : expressions(target, reference, language)) {
-            byForm.computeIfAbsent(Form.of(e), f -> new ArrayList<>()).add(e);
-        }
+        expressionsByKind(target, reference, language)
+                .forEach((e, form) -> byForm.computeIfAbsent(form, f -> new ArrayList<>()).add(e));
         int total = byForm.keySet().stream().mapToInt(Form::weight).sum();
         int ticket = random.nextInt(total);
         for (Map.Entry<Form, List<String>> kind : byForm.entrySet()) {
@@ -318,61 +328,61 @@ public final class RelativeDates {
         return date.getDayOfMonth() + " " + months[date.getMonthValue() - 1] + " " + date.getYear();
     }
 
-    private static void indonesianCandidates(LocalDate t, LocalDate r, Set<String> c) {
+    private static void indonesianCandidates(LocalDate t, LocalDate r, Map<String, Form> c) {
         long diff = ChronoUnit.DAYS.between(r, t);
-        c.add("hari ini");
-        c.add("besok");
-        c.add("bsk");
-        c.add("lusa");
-        c.add("kemarin");
+        c.putIfAbsent("hari ini", Form.DAY_WORD);
+        c.putIfAbsent("besok", Form.DAY_WORD);
+        c.putIfAbsent("bsk", Form.DAY_WORD);
+        c.putIfAbsent("lusa", Form.DAY_WORD);
+        c.putIfAbsent("kemarin", Form.DAY_WORD);
         if (diff >= 3 && diff <= 30) {
-            c.add(diff + " hari lagi");
+            c.putIfAbsent(diff + " hari lagi", Form.IN_DAYS);
         }
-        c.add("akhir bulan");
+        c.putIfAbsent("akhir bulan", Form.END_OF_MONTH);
         String wd = ID_WEEKDAYS[t.getDayOfWeek().getValue() - 1];
         if (t.getDayOfWeek() != DayOfWeek.SUNDAY) {
-            c.add(wd);
-            c.add(wd + " ini");
-            c.add(wd + " depan");
+            c.putIfAbsent(wd, Form.WEEKDAY);
+            c.putIfAbsent(wd + " ini", Form.WEEKDAY);
+            c.putIfAbsent(wd + " depan", Form.WEEKDAY);
         }
-        c.add("hari " + wd);
-        c.add("hari " + wd + " depan");
+        c.putIfAbsent("hari " + wd, Form.WEEKDAY);
+        c.putIfAbsent("hari " + wd + " depan", Form.WEEKDAY);
         int d = t.getDayOfMonth();
-        c.add("tgl " + d);
-        c.add("tanggal " + d);
-        c.add("tgl " + d + " " + ID_MONTHS_SHORT[t.getMonthValue() - 1]);
-        c.add("tanggal " + d + " " + ID_MONTHS[t.getMonthValue() - 1]);
-        c.add(d + " " + ID_MONTHS[t.getMonthValue() - 1]);
-        c.add(d + "/" + t.getMonthValue());
-        c.add(d + " " + ID_MONTHS[t.getMonthValue() - 1] + " " + t.getYear());
-        c.add(d + "/" + t.getMonthValue() + "/" + t.getYear());
-        c.add(t.toString());
+        c.putIfAbsent("tgl " + d, Form.DAY_OF_MONTH);
+        c.putIfAbsent("tanggal " + d, Form.DAY_OF_MONTH);
+        c.putIfAbsent("tgl " + d + " " + ID_MONTHS_SHORT[t.getMonthValue() - 1], Form.DAY_MONTH);
+        c.putIfAbsent("tanggal " + d + " " + ID_MONTHS[t.getMonthValue() - 1], Form.DAY_MONTH);
+        c.putIfAbsent(d + " " + ID_MONTHS[t.getMonthValue() - 1], Form.DAY_MONTH);
+        c.putIfAbsent(d + "/" + t.getMonthValue(), Form.DAY_MONTH);
+        c.putIfAbsent(d + " " + ID_MONTHS[t.getMonthValue() - 1] + " " + t.getYear(), Form.WITH_YEAR);
+        c.putIfAbsent(d + "/" + t.getMonthValue() + "/" + t.getYear(), Form.WITH_YEAR);
+        c.putIfAbsent(t.toString(), Form.WITH_YEAR);
     }
 
-    private static void englishCandidates(LocalDate t, LocalDate r, Set<String> c) {
+    private static void englishCandidates(LocalDate t, LocalDate r, Map<String, Form> c) {
         long diff = ChronoUnit.DAYS.between(r, t);
-        c.add("today");
-        c.add("tomorrow");
-        c.add("tmrw");
-        c.add("the day after tomorrow");
-        c.add("yesterday");
+        c.putIfAbsent("today", Form.DAY_WORD);
+        c.putIfAbsent("tomorrow", Form.DAY_WORD);
+        c.putIfAbsent("tmrw", Form.DAY_WORD);
+        c.putIfAbsent("the day after tomorrow", Form.DAY_WORD);
+        c.putIfAbsent("yesterday", Form.DAY_WORD);
         if (diff >= 3 && diff <= 30) {
-            c.add("in " + diff + " days");
+            c.putIfAbsent("in " + diff + " days", Form.IN_DAYS);
         }
-        c.add("end of the month");
+        c.putIfAbsent("end of the month", Form.END_OF_MONTH);
         String wd = t.getDayOfWeek().getDisplayName(java.time.format.TextStyle.FULL, Locale.ENGLISH);
-        c.add(wd);
-        c.add("this " + wd);
-        c.add("next " + wd);
+        c.putIfAbsent(wd, Form.WEEKDAY);
+        c.putIfAbsent("this " + wd, Form.WEEKDAY);
+        c.putIfAbsent("next " + wd, Form.WEEKDAY);
         int d = t.getDayOfMonth();
-        c.add("on the " + d + ordinal(d));
+        c.putIfAbsent("on the " + d + ordinal(d), Form.DAY_OF_MONTH);
         String month = EN_MONTHS[t.getMonthValue() - 1];
-        c.add(d + " " + month.substring(0, 3));
-        c.add(month.substring(0, 3) + " " + d);
-        c.add(month + " " + d + ordinal(d));
-        c.add(d + " " + month + " " + t.getYear());
-        c.add(month + " " + d + ", " + t.getYear());
-        c.add(t.toString());
+        c.putIfAbsent(d + " " + month.substring(0, 3), Form.DAY_MONTH);
+        c.putIfAbsent(month.substring(0, 3) + " " + d, Form.DAY_MONTH);
+        c.putIfAbsent(month + " " + d + ordinal(d), Form.DAY_MONTH);
+        c.putIfAbsent(d + " " + month + " " + t.getYear(), Form.WITH_YEAR);
+        c.putIfAbsent(month + " " + d + ", " + t.getYear(), Form.WITH_YEAR);
+        c.putIfAbsent(t.toString(), Form.WITH_YEAR);
     }
 
     private static String ordinal(int d) {

@@ -115,6 +115,23 @@ class RelativeDatesTest {
     }
 
     @Test
+    void theKindEachBuilderRecordsIsTheKindItsWordingReadsAs() {
+        // The generator draws by the kind the candidate builders record; Form.of reads it back from logged text.
+        // The two must agree on every expression, or a logged day word would be counted as a weekday.
+        LocalDate r = LocalDate.of(2024, 1, 8);
+        int checked = 0;
+        for (int offset = -1; offset <= 60; offset++) {
+            for (Language lang : Language.values()) {
+                for (var e : RelativeDates.expressionsByKind(r.plusDays(offset), r, lang).entrySet()) {
+                    assertEquals(RelativeDates.Form.of(e.getKey()), e.getValue(), e::getKey);
+                    checked++;
+                }
+            }
+        }
+        assertTrue(checked > 1000, "expressions checked: " + checked);
+    }
+
+    @Test
     void formsAreClassifiedByTheirWording() {
         assertEquals(RelativeDates.Form.DAY_WORD, RelativeDates.Form.of("besok"));
         assertEquals(RelativeDates.Form.DAY_WORD, RelativeDates.Form.of("the day after tomorrow"));
