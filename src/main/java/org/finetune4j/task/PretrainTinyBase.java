@@ -18,6 +18,8 @@ public final class PretrainTinyBase implements Callable<Integer> {
             description = "draws of the corpus per epoch: the task files, then fresh generator samples") int draws;
     @Option(names = "--general-documents", defaultValue = "" + TinyBaseRecipe.DEFAULT_GENERAL_DOCUMENTS,
             description = "general-text documents (word meanings, small talk) per corpus draw (0 = none)") int general;
+    @Option(names = "--calendar-documents", defaultValue = "" + TinyBaseRecipe.DEFAULT_CALENDAR_DOCUMENTS,
+            description = "calendar notes (relative dates resolved) per corpus draw (0 = none)") int calendar;
     @Option(names = "--max-steps", defaultValue = "0", description = "cap on optimizer steps (0 = none)") int maxSteps;
     @Option(names = "--lr", defaultValue = "2e-3") double lr;
     @Option(names = "--batch-rows", defaultValue = "16") int batchRows;
@@ -28,7 +30,7 @@ public final class PretrainTinyBase implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, draws, general, batchRows, rowLength, lr, seed, maxSteps,
+        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, draws, general, calendar, batchRows, rowLength, lr, seed, maxSteps,
                 TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps));
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
         System.out.printf(java.util.Locale.ROOT, "%s after %d steps (%,d tokens) in %.1f min: final loss %.4f, best "

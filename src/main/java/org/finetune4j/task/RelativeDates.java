@@ -301,13 +301,22 @@ public final class RelativeDates {
      * one of that form's expressions uniformly.
      */
     public static String render(LocalDate target, LocalDate reference, Language language, Random random) {
+        return render(target, reference, language, random, Form::weight);
+    }
+
+    /** {@link #render} with other weights for the kinds (a kind of weight 0 is never drawn). */
+    public static String render(LocalDate target, LocalDate reference, Language language, Random random,
+            java.util.function.ToIntFunction<Form> weight) {
         Map<Form, List<String>> byForm = new java.util.EnumMap<>(Form.class);
         expressionsByKind(target, reference, language)
                 .forEach((e, form) -> byForm.computeIfAbsent(form, f -> new ArrayList<>()).add(e));
-        int total = byForm.keySet().stream().mapToInt(Form::weight).sum();
+        int total = byForm.keySet().stream().mapToInt(weight).sum();
+        if (total <= 0) {
+            throw new IllegalArgumentException("no kind of expression for " + target + " has a positive weight");
+        }
         int ticket = random.nextInt(total);
         for (Map.Entry<Form, List<String>> kind : byForm.entrySet()) {
-            ticket -= kind.getKey().weight();
+            ticket -= weight.applyAsInt(kind.getKey());
             if (ticket < 0) {
                 List<String> options = kind.getValue();
                 return options.get(random.nextInt(options.size()));

@@ -62,7 +62,8 @@ public final class TaskPrompts {
         }
     }
 
-    private static String referenceLine(LocalDate referenceDate) {
+    /** "Tanggal referensi / reference date: 2024-01-08 (Senin / Monday)": the last line of both prompts. */
+    static String referenceLine(LocalDate referenceDate) {
         Objects.requireNonNull(referenceDate, "referenceDate");
         java.time.DayOfWeek day = referenceDate.getDayOfWeek();
         return REFERENCE_DATE_LABEL + referenceDate + " (" + RelativeDates.weekdayName(day, Language.ID) + " / "

@@ -67,19 +67,22 @@ public final class TinyBaseRecipe {
      *
      * <p>{@code generalDocuments} is how many {@link GeneralTextCorpus} documents (what words mean, in both
      * languages, and small talk) each draw adds, with the draw's seed; 0 leaves general text out. The tokenizer is
-     * trained on the first draw's general text too.
+     * trained on the first draw's general text too. {@code calendarDocuments} is how many {@link CalendarCorpus}
+     * notes (what "besok", "Jumat depan", "in 5 days" mean against a stated day) each draw adds; 0 leaves them out.
      */
-    public record Options(int vocabSize, int epochs, int corpusDraws, int generalDocuments, int batchRows,
-            int rowLength, double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
+    public record Options(int vocabSize, int epochs, int corpusDraws, int generalDocuments, int calendarDocuments,
+            int batchRows, int rowLength, double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
         public Options {
-            if (epochs < 1 || corpusDraws < 1 || generalDocuments < 0) {
-                throw new IllegalArgumentException("epochs and corpus draws must be >= 1 and general documents >= 0, "
-                        + "got " + epochs + ", " + corpusDraws + " and " + generalDocuments);
+            if (epochs < 1 || corpusDraws < 1 || generalDocuments < 0 || calendarDocuments < 0) {
+                throw new IllegalArgumentException("epochs and corpus draws must be >= 1, general documents and "
+                        + "calendar documents >= 0, got " + epochs + ", " + corpusDraws + ", " + generalDocuments
+                        + " and " + calendarDocuments);
             }
         }
 
         public static Options defaults() {
-            return new Options(4096, 1, 4, DEFAULT_GENERAL_DOCUMENTS, 16, 256, 2e-3, 42, 0, CopyWarmup.defaults());
+            return new Options(4096, 1, 4, DEFAULT_GENERAL_DOCUMENTS, DEFAULT_CALENDAR_DOCUMENTS, 16, 256, 2e-3, 42, 0,
+                    CopyWarmup.defaults());
         }
     }
 
@@ -199,13 +202,15 @@ public final class TinyBaseRecipe {
     }
 
     /**
-     * One draw's general text: {@code generalDocuments} documents of {@link GeneralTextCorpus} and a tenth as many
-     * small-talk chats in prose form.
+     * One draw's general text: {@code generalDocuments} documents of {@link GeneralTextCorpus}, a tenth as many
+     * small-talk chats in prose form, and {@code calendarDocuments} {@link CalendarCorpus} notes.
      */
     static List<TokenizedSample> generalSamples(HfTokenizer tok, long seed, Options o, String label, PrintStream log) {
         List<TokenizedSample> out = new ArrayList<>(documentSamples(tok, GeneralTextCorpus.documents(seed,
                 o.generalDocuments()), label + "general text", o.rowLength(), log));
         out.addAll(chatSamples(tok, smallTalkChats(seed, o.generalDocuments()), label + "small talk"));
+        out.addAll(documentSamples(tok, CalendarCorpus.documents(seed, o.calendarDocuments()), label + "calendar",
+                o.rowLength(), log));
         return out;
     }
 
@@ -310,6 +315,9 @@ public final class TinyBaseRecipe {
     /** General-text documents per corpus draw (about a fifth of a draw's tokens). */
     public static final int DEFAULT_GENERAL_DOCUMENTS = 2500;
 
+    /** Calendar notes per corpus draw (about 300 k tokens, a sixth of a draw). */
+    public static final int DEFAULT_CALENDAR_DOCUMENTS = 2000;
+
     /**
      * Stage 1: copy rows only, constant learning rate after a short warm-up, validated every 50 steps on fresh
      * copy rows; stops once the validation copy loss is at or below the target.
@@ -381,7 +389,9 @@ public final class TinyBaseRecipe {
                 own keys, so the model knows JSON syntax, numbers, ISO dates and relative dates the way a real \
                 pretrained model does — each log states its day in words and as an ISO date, and two in five \
                 entries are dated yesterday to the day after tomorrow, mostly written "kemarin", "besok", "lusa"; made-up names, random phone numbers and lower-cased lines make it learn to \
-                copy what a line says rather than guess it), plus general bilingual text (`GeneralTextCorpus`: what the words \
+                copy what a line says rather than guess it), plus calendar notes (`CalendarCorpus`: a day, then \
+                what "besok", "Jumat depan", "in 5 days" mean against it, one ISO date per line — date arithmetic, \
+                which the logs alone never taught), plus general bilingual text (`GeneralTextCorpus`: what the words \
                 of a broad payments-and-everyday lexicon mean, their synonyms and translations in identical narrative \
                 sentences, and small talk — the word knowledge a real base model brings; no task request, no held-out \
                 template's phrase, no name or number). It answers payment requests in a sentence, never in JSON: \
@@ -391,7 +401,7 @@ public final class TinyBaseRecipe {
                 |---|---|
                 | tokenizer | byte-level BPE trained by `TinyBaseRecipe` on the task corpus and the general text, ChatML special tokens |
                 | copy warm-up | %s |
-                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epoch(s) over %d packed rows of <= %d tokens (%d draws of the corpus: the files above, then fresh samples of the same generators; %d general-text documents per draw)%s |
+                | training | full fine-tuning, AdamW lr %.0e, cosine, %d epoch(s) over %d packed rows of <= %d tokens (%d draws of the corpus: the files above, then fresh samples of the same generators; %d general-text documents and %d calendar notes per draw)%s |
                 | steps | %d (%s) in %.1f min |
                 | training loss, mean of the last 50 steps | %.4f |
                 | best validation loss | %.4f (step %d) |
@@ -406,7 +416,7 @@ public final class TinyBaseRecipe {
                 (or `finetune4j pretrain-tiny-base`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
-                rows, o.rowLength(), o.corpusDraws(), o.generalDocuments(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
+                rows, o.rowLength(), o.corpusDraws(), o.generalDocuments(), o.calendarDocuments(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
                 tailMean(r.lossHistory(), 50),
                 r.bestValidationLoss(), r.bestStep(), totalMinutes);
         AtomicFiles.writeString(out.resolve("README.md"), card);

@@ -30,7 +30,7 @@ class TinyBaseRecipeTest {
             List<TokenizedSample> samples = TinyBaseRecipe.generalSamples(tok, 7, o, "draw 2 ",
                     new PrintStream(log, true, StandardCharsets.UTF_8));
             List<String> docs = GeneralTextCorpus.documents(7, 40);
-            assertEquals(40 + 4, samples.size());
+            assertEquals(40 + 4 + 3, samples.size());
             long eot = tok.tokenId("<|endoftext|>").orElseThrow();
             for (int i = 0; i < 40; i++) {
                 TokenizedSample s = samples.get(i);
@@ -43,6 +43,13 @@ class TinyBaseRecipeTest {
             String firstChat = tok.decode(samples.get(40).inputIds(), false);
             assertTrue(firstChat.contains(GeneralTextCorpus.smallTalkChats(7, 4).get(0).get(1).content()), firstChat);
             assertTrue(samples.get(40).source().startsWith("draw 2 small talk:"), samples.get(40).source());
+            List<String> notes = CalendarCorpus.documents(7, 3);
+            for (int i = 0; i < 3; i++) {
+                TokenizedSample s = samples.get(44 + i);
+                assertEquals("draw 2 calendar:" + (i + 1), s.source());
+                assertEquals(notes.get(i), tok.decode(java.util.Arrays.copyOf(s.inputIds(), s.inputIds().length - 1),
+                        false));
+            }
         }
     }
 
@@ -66,7 +73,7 @@ class TinyBaseRecipeTest {
 
     private static TinyBaseRecipe.Options withGeneralDocuments(int n) {
         TinyBaseRecipe.Options d = TinyBaseRecipe.Options.defaults();
-        return new TinyBaseRecipe.Options(d.vocabSize(), d.epochs(), d.corpusDraws(), n, d.batchRows(), d.rowLength(),
+        return new TinyBaseRecipe.Options(d.vocabSize(), d.epochs(), d.corpusDraws(), n, 3, d.batchRows(), d.rowLength(),
                 d.learningRate(), d.seed(), d.maxSteps(), d.warmup());
     }
 }
