@@ -4,7 +4,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.function.ToIntFunction;
 
 /**
  * General "world knowledge" text for pretraining the tiny base model: calendar notes, each stating a day and then
@@ -48,8 +47,6 @@ public final class CalendarCorpus {
         };
     }
 
-    private static final ToIntFunction<RelativeDates.Form> WEIGHTS = CalendarCorpus::drillWeight;
-
     private CalendarCorpus() {
     }
 
@@ -63,19 +60,19 @@ public final class CalendarCorpus {
             StringBuilder sb = new StringBuilder();
             switch (r.nextInt(3)) {
                 case 0 -> sb.append(TaskPrompts.referenceLine(today));
-                case 1 -> sb.append("Hari ini ").append(dayInFull(today, Language.ID));
-                default -> sb.append("Today is ").append(dayInFull(today, Language.EN));
+                case 1 -> sb.append("Hari ini ").append(RelativeDates.dayInFull(today, Language.ID));
+                default -> sb.append("Today is ").append(RelativeDates.dayInFull(today, Language.EN));
             }
             Style style = Style.values()[r.nextInt(Style.values().length)];
             int lines = style == Style.RECORD ? 3 + r.nextInt(3) : 6 + r.nextInt(4);
             for (int k = 0; k < lines; k++) {
                 LocalDate date = today.plusDays(offset(r));
                 Language lineLang = r.nextInt(5) == 0 ? (lang == Language.ID ? Language.EN : Language.ID) : lang;
-                String when = RelativeDates.render(date, today, lineLang, r, WEIGHTS);
+                String when = RelativeDates.render(date, today, lineLang, r, CalendarCorpus::drillWeight);
                 sb.append('\n');
                 switch (style) {
                     case LIST -> sb.append(when).append(": ")
-                            .append(r.nextInt(4) == 0 ? dayInFull(date, lineLang) : date.toString());
+                            .append(r.nextInt(4) == 0 ? RelativeDates.dayInFull(date, lineLang) : date.toString());
                     case SENTENCE -> sb.append(sentence(when, lineLang, r)).append(" -> ").append(date);
                     case RECORD -> {
                         String event = event(lineLang, r);
@@ -130,12 +127,6 @@ public final class CalendarCorpus {
             case 2 -> "jangan lupa " + event + " " + when + " ya";
             default -> event + " jadinya " + when + " kok";
         };
-    }
-
-    /** "Senin, 8 Januari 2024 (2024-01-08)" / "Monday, 8 January 2024 (2024-01-08)". */
-    static String dayInFull(LocalDate date, Language lang) {
-        return RelativeDates.weekdayName(date.getDayOfWeek(), lang) + ", " + RelativeDates.longForm(date, lang) + " ("
-                + date + ")";
     }
 
     /** Days from the note's day to a line's date: 35 % yesterday..day after tomorrow, 45 % 3..13 days, 20 % 14..40. */

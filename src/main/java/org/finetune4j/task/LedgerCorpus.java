@@ -46,8 +46,7 @@ public final class LedgerCorpus {
             Language lang = r.nextInt(100) < 55 ? Language.ID : Language.EN;
             LocalDate today = FIRST_DAY.plusDays(r.nextInt(SPAN_DAYS));
             StringBuilder sb = new StringBuilder(lang == Language.EN ? "Transaction log, today is " : "Catatan transaksi, hari ini ")
-                    .append(RelativeDates.weekdayName(today.getDayOfWeek(), lang)).append(", ")
-                    .append(RelativeDates.longForm(today, lang)).append(" (").append(today).append(")\n");
+                    .append(RelativeDates.dayInFull(today, lang)).append('\n');
             int entries = 1 + r.nextInt(3);
             for (int e = 0; e < entries; e++) {
                 entry(sb, lang, today, r);
@@ -93,8 +92,7 @@ public final class LedgerCorpus {
                 : ProseAnswers.displayAmount(money, lang == Language.EN);
         StringBuilder line = new StringBuilder();
         if (r.nextBoolean()) {
-            line.append(RelativeDates.weekdayName(date.getDayOfWeek(), lang)).append(", ")
-                    .append(RelativeDates.longForm(date, lang));
+            line.append(RelativeDates.weekdayAndLongForm(date, lang));
         } else {
             line.append(RelativeDates.render(date, today, lang, r));
         }

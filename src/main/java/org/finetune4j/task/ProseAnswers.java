@@ -36,8 +36,7 @@ public final class ProseAnswers {
             }
         }
         if (g.date() != null) {
-            sb.append(" pada ").append(RelativeDates.weekdayName(g.date().getDayOfWeek(), Language.ID)).append(", ")
-                    .append(RelativeDates.longForm(g.date(), Language.ID));
+            sb.append(" pada ").append(RelativeDates.weekdayAndLongForm(g.date(), Language.ID));
         }
         sb.append(opt(" untuk ", g.note()));
         return sb.append('.').toString();
@@ -64,8 +63,7 @@ public final class ProseAnswers {
             }
         }
         if (g.date() != null) {
-            sb.append(" on ").append(RelativeDates.weekdayName(g.date().getDayOfWeek(), Language.EN)).append(", ")
-                    .append(RelativeDates.longForm(g.date(), Language.EN));
+            sb.append(" on ").append(RelativeDates.weekdayAndLongForm(g.date(), Language.EN));
         }
         sb.append(opt(" for ", g.note()));
         return sb.append('.').toString();

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.ToIntFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -306,7 +307,7 @@ public final class RelativeDates {
 
     /** {@link #render} with other weights for the kinds (a kind of weight 0 is never drawn). */
     public static String render(LocalDate target, LocalDate reference, Language language, Random random,
-            java.util.function.ToIntFunction<Form> weight) {
+            ToIntFunction<Form> weight) {
         Map<Form, List<String>> byForm = new java.util.EnumMap<>(Form.class);
         expressionsByKind(target, reference, language)
                 .forEach((e, form) -> byForm.computeIfAbsent(form, f -> new ArrayList<>()).add(e));
@@ -335,6 +336,16 @@ public final class RelativeDates {
     public static String longForm(LocalDate date, Language language) {
         String[] months = language.repliesInEnglish() ? EN_MONTHS : ID_MONTHS;
         return date.getDayOfMonth() + " " + months[date.getMonthValue() - 1] + " " + date.getYear();
+    }
+
+    /** The weekday and the long form: "Selasa, 3 Desember 2024" / "Tuesday, 3 December 2024". */
+    public static String weekdayAndLongForm(LocalDate date, Language language) {
+        return weekdayName(date.getDayOfWeek(), language) + ", " + longForm(date, language);
+    }
+
+    /** {@link #weekdayAndLongForm} with the ISO date after it: "Senin, 8 Januari 2024 (2024-01-08)". */
+    public static String dayInFull(LocalDate date, Language language) {
+        return weekdayAndLongForm(date, language) + " (" + date + ")";
     }
 
     private static void indonesianCandidates(LocalDate t, LocalDate r, Map<String, Form> c) {

@@ -42,8 +42,8 @@ class CalendarCorpusTest {
             if (rows.get(0).equals(TaskPrompts.referenceLine(today))) {
                 referenceHeaders++;
             } else {
-                assertTrue(rows.get(0).equals("Hari ini " + CalendarCorpus.dayInFull(today, Language.ID))
-                        || rows.get(0).equals("Today is " + CalendarCorpus.dayInFull(today, Language.EN)), rows.get(0));
+                assertTrue(rows.get(0).equals("Hari ini " + RelativeDates.dayInFull(today, Language.ID))
+                        || rows.get(0).equals("Today is " + RelativeDates.dayInFull(today, Language.EN)), rows.get(0));
             }
             CalendarCorpus.Style style = rows.get(1).contains(" -> ") ? CalendarCorpus.Style.SENTENCE
                     : rows.get(2).startsWith("{") ? CalendarCorpus.Style.RECORD : CalendarCorpus.Style.LIST;
@@ -60,8 +60,8 @@ class CalendarCorpusTest {
                         assertEquals(stated, RelativeDates.resolve(expression, today).orElseThrow(), () -> today + " " + row);
                         if (!answer.equals(stated.toString())) {
                             longForms++;
-                            assertTrue(answer.equals(CalendarCorpus.dayInFull(stated, Language.ID))
-                                    || answer.equals(CalendarCorpus.dayInFull(stated, Language.EN)), row);
+                            assertTrue(answer.equals(RelativeDates.dayInFull(stated, Language.ID))
+                                    || answer.equals(RelativeDates.dayInFull(stated, Language.EN)), row);
                         }
                         kinds.merge(RelativeDates.Form.of(expression), 1, Integer::sum);
                     }
