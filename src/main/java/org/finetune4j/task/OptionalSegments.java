@@ -1,8 +1,10 @@
 package org.finetune4j.task;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * Realises a template's optional {@code [ … ]} segments: each is kept or dropped with probability ½, and the
@@ -18,12 +20,25 @@ import java.util.Random;
  *       message to its front ({@code " {date}"} becomes a leading {@code "{date} "}), or from the front to the
  *       end.</li>
  * </ul>
+ *
+ * <p>A third move, {@link #amountFirst}, puts the amount at the very front ("50rb tf ke budi"): people lead with
+ * the number as often as with the verb, and a model that only ever read the amount after a verb misreads the
+ * held-out "50rb ke budi ya" phrasings (it took a leading amount for part of the note or the recipient).
  */
 final class OptionalSegments {
     static final int SWAP_PERCENT = 30;
     static final int DATE_MOVE_PERCENT = 25;
     private static final String DATE_AFTER = " {date}";
     private static final String DATE_FIRST = "{date} ";
+    static final int AMOUNT_FIRST_PERCENT = 20;
+    private static final String AMOUNT_AFTER = " {amount}";
+    private static final String AMOUNT_FIRST = "{amount} ";
+    /**
+     * Words that introduce the amount and would be left dangling without it ("sebesar", "of", "it's", "pay me"):
+     * after one of these the amount stays where it is.
+     */
+    private static final Set<String> AMOUNT_INTRODUCERS = Set.of("sebesar", "senilai",
+            "nominal", "totalnya", "tagihannya", "bayar", "balikin", "of", "with", "for", "me", "it's");
 
     /** A run of template text; {@code optional} for the inside of a {@code [ … ]}. */
     private record Part(String text, boolean optional) {
@@ -53,6 +68,34 @@ final class OptionalSegments {
             sb.append(p.text());
         }
         return sb.toString();
+    }
+
+    /**
+     * With probability {@value #AMOUNT_FIRST_PERCENT} % moves the realised text's {@code " {amount}"} to its front
+     * ({@code "tf {amount} ke {recipient}"} becomes {@code "{amount} tf ke {recipient}"}), unless the word before it
+     * introduces the amount (see {@link #AMOUNT_INTRODUCERS}; for a {@code {w:a|b}} choice, any of its words). A text
+     * without an amount, or that already starts with it, is returned unchanged and draws nothing from {@code r}.
+     */
+    static String amountFirst(String text, Random r) {
+        int at = text.indexOf(AMOUNT_AFTER);
+        if (at <= 0 || introducesAmount(text.substring(0, at))) {
+            return text;
+        }
+        if (r.nextInt(100) >= AMOUNT_FIRST_PERCENT) {
+            return text;
+        }
+        return AMOUNT_FIRST + text.substring(0, at) + text.substring(at + AMOUNT_AFTER.length());
+    }
+
+    /** Whether the last word of {@code before} (a literal word, or any option of a {@code {w:…}} slot) is one. */
+    private static boolean introducesAmount(String before) {
+        if (before.endsWith("}")) {
+            String slot = before.substring(before.lastIndexOf('{') + 1, before.length() - 1);
+            // "{w:senilai|nominal}" or "{w:tf dong|kirim dong}"; another slot ("{recipient}") introduces nothing
+            return slot.startsWith("w:") && Arrays.stream(slot.substring(2).split("\\|"))
+                    .map(o -> o.substring(o.lastIndexOf(' ') + 1)).anyMatch(AMOUNT_INTRODUCERS::contains);
+        }
+        return AMOUNT_INTRODUCERS.contains(before.substring(before.lastIndexOf(' ') + 1));
     }
 
     /** Splits the template and keeps each optional segment with probability ½, in template order. */

@@ -126,6 +126,10 @@ public final class PaymentDataGenerator {
         LocalDate reference = FIRST_REFERENCE.plusDays(r.nextInt(REFERENCE_SPAN_DAYS));
 
         String text = OptionalSegments.realise(template.text(), r);
+        if (split != Split.TEST) {
+            // training phrasings only: the held-out test split keeps its messages (and its random stream) as they are
+            text = OptionalSegments.amountFirst(text, r);
+        }
         Map<String, String> surface = new HashMap<>();
         Money money = null;
         String recipient = null;

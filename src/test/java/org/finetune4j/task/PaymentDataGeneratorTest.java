@@ -209,6 +209,23 @@ class PaymentDataGeneratorTest {
         }
     }
 
+    /**
+     * {@code data/task} is exactly what the generator's command writes (seed 42, the default sizes): a generator change
+     * that is not followed by regenerating the data (and re-pretraining the base on it) fails here, not silently.
+     */
+    @Test
+    void committedDataIsWhatTheGeneratorWrites(@TempDir Path dir) throws IOException {
+        Path committed = Path.of("data/task");
+        List<Path> written = new PaymentDataGenerator(PaymentDataGenerator.DEFAULT_SEED).writeAll(dir,
+                PaymentDataGenerator.TRAIN_SIZE, PaymentDataGenerator.VALIDATION_SIZE, PaymentDataGenerator.TEST_SIZE);
+        assertEquals(7, written.size());
+        for (Path p : written) {
+            Path rel = dir.relativize(p);
+            assertTrue(Arrays.equals(Files.readAllBytes(committed.resolve(rel)), Files.readAllBytes(p)),
+                    "data/task/" + rel + " differs from the generator's output: run PaymentDataGenerator --out data/task");
+        }
+    }
+
     @Test
     void dataFileErrorsNameTheFile(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("train.jsonl");
