@@ -51,7 +51,11 @@ public final class KernelCommand implements Callable<Integer> {
     /** Kernel artifact the kernelspec starts; the SPI of {@code kernel-ext} is compiled against this version. */
     public static final String RAPAIO_VERSION = "3.0.1";
     public static final String RAPAIO_JAR = "rapaio-jupyter-kernel-" + RAPAIO_VERSION + ".jar";
-    static final String RAPAIO_MAIN = "org.rapaio.jupyter.kernel.MainApp";
+    /**
+     * The kernel's main class: kernel-ext's launcher, which starts rapaio's kernel without its start-up race (an early
+     * {@code kernel_info_request} killed the shell thread, and the kernel never answered).
+     */
+    static final String KERNEL_MAIN = "org.finetune4j.kernel.KernelLauncher";
     static final String KERNEL_EXT_PREFIX = "finetune4j-kernel-ext-";
     static final String LIBRARY_VERSION = "0.1.0-SNAPSHOT";
     static final String DISPLAY_SPI = "META-INF/services/org.rapaio.jupyter.kernel.display.spi.DisplayProvider";
@@ -139,7 +143,7 @@ public final class KernelCommand implements Callable<Integer> {
         ArrayNode argv = root.putArray("argv");
         for (String a : List.of("java", "-Xmx" + o.xmx, "-Dai.djl.offline=true", "-Djava.awt.headless=true",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "-cp",
-                "{resource_dir}/" + RAPAIO_JAR + File.pathSeparator + "{resource_dir}/lib/*", RAPAIO_MAIN,
+                "{resource_dir}/" + RAPAIO_JAR + File.pathSeparator + "{resource_dir}/lib/*", KERNEL_MAIN,
                 "{connection_file}")) {
             argv.add(a);
         }

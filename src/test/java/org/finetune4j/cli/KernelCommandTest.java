@@ -53,7 +53,7 @@ class KernelCommandTest {
         int cp = argv.indexOf("-cp");
         assertEquals("{resource_dir}/rapaio-jupyter-kernel-3.0.1.jar" + File.pathSeparator + "{resource_dir}/lib/*",
                 argv.get(cp + 1));
-        assertEquals(List.of("org.rapaio.jupyter.kernel.MainApp", "{connection_file}"), argv.subList(cp + 2, argv.size()));
+        assertEquals(List.of("org.finetune4j.kernel.KernelLauncher", "{connection_file}"), argv.subList(cp + 2, argv.size()));
         assertEquals("My Java", json.get("display_name").asText());
         assertEquals("java", json.get("language").asText());
         assertEquals("message", json.get("interrupt_mode").asText());
