@@ -19,7 +19,7 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * our init script: seconds, longer on a loaded machine), and only then creates its message-handler map. A
  * {@code kernel_info_request} that arrives in that window (clients send one as soon as the ports are open) makes the
  * shell thread call {@code get} on the still-null map; the thread dies and the kernel never answers, so the front end
- * waits forever ("Kernel didn't respond"; 6 of 14 starts while both cores were busy training). With an empty map set
+ * waits forever ("Kernel didn't respond"; 8 of 19 notebook starts while both cores were busy training). With an empty map set
  * before {@code connect}, such an early request is logged as unhandled and dropped instead, and the client's next
  * {@code kernel_info_request} (Jupyter clients repeat it until answered) is served once the handlers are in.
  *
