@@ -19,9 +19,10 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * our init script: seconds, longer on a loaded machine), and only then creates its message-handler map. A
  * {@code kernel_info_request} that arrives in that window (clients send one as soon as the ports are open) makes the
  * shell thread call {@code get} on the still-null map; the thread dies and the kernel never answers, so the front end
- * waits forever ("Kernel didn't respond"; 8 of 19 notebook starts while both cores were busy training). With an empty map set
- * before {@code connect}, such an early request is logged as unhandled and dropped instead, and the client's next
- * {@code kernel_info_request} (Jupyter clients repeat it until answered) is served once the handlers are in.
+ * waits forever ("Kernel didn't respond"; 8 of 19 notebook starts while both cores were busy training). With an
+ * empty map set before {@code connect}, such an early request is logged as unhandled and dropped instead, and the
+ * client's next {@code kernel_info_request} (Jupyter clients repeat it until answered) is served once the handlers
+ * are in.
  *
  * <p>Anything but a single connection-file argument (the installer's {@code -i …}) goes to {@code MainApp} unchanged.
  */
@@ -58,13 +59,12 @@ public final class KernelLauncher {
      */
     static void presetHandlers(Channels channels) {
         try {
-            Field handlers = Channels.class.getDeclaredField("handlers");
-            handlers.setAccessible(true);
+            Field handlers = handlersField();
             if (handlers.get(channels) == null) {
                 handlers.set(channels, new HashMap<>()); // never written: safe to read from the shell thread
             }
-        } catch (NoSuchFieldException | IllegalAccessException e) {
-            throw new IllegalStateException("rapaio-jupyter-kernel's Channels has no 'handlers' field to preset", e);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 
@@ -72,11 +72,20 @@ public final class KernelLauncher {
     @SuppressWarnings("unchecked")
     static Map<Object, Object> handlers(Channels channels) {
         try {
+            return (Map<Object, Object>) handlersField().get(channels);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** rapaio's private {@code Channels.handlers}, made accessible. */
+    private static Field handlersField() {
+        try {
             Field handlers = Channels.class.getDeclaredField("handlers");
             handlers.setAccessible(true);
-            return (Map<Object, Object>) handlers.get(channels);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
+            return handlers;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("rapaio-jupyter-kernel's Channels has no 'handlers' field to preset", e);
         }
     }
 }
