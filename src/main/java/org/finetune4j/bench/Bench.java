@@ -181,6 +181,7 @@ public final class Bench implements Callable<Integer> {
         @Mixin Shape_ shape;
         @Option(names = "--technique", defaultValue = "LORA", description = "LORA, QLORA or FULL") Technique technique;
         @Option(names = "--steps", defaultValue = "1000") int steps;
+        @CommandLine.Spec CommandLine.Model.CommandSpec spec;
         @Option(names = "--early", defaultValue = "50", description = "step of the first RSS reading") int early;
         @Option(names = "--checkpointing", description = "per-layer activation checkpointing") boolean checkpointing;
         @Option(names = "--profile", paramLabel = "FILE",
@@ -190,6 +191,17 @@ public final class Bench implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            if (steps < 5) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--steps must be at least 5 (steps 1-3 are warm-up, not timed); got " + steps);
+            }
+            // The first RSS reading must fall inside the run, or the growth column divides by zero: a short run
+            // (--steps 40 with the default --early 50) reads it a quarter of the way in instead.
+            int firstRss = early < steps ? early : Math.max(4, steps / 4);
+            if (firstRss != early) {
+                System.out.printf(Locale.ROOT, "first RSS reading at step %d (--early %d is not before --steps %d)%n",
+                        firstRss, early, steps);
+            }
             DevicePolicy policy = DevicePolicy.fromEnvironment();
             LlamaConfig c = shape.config();
             double matmulBefore = MatmulRate.gflops(policy, 2048, 3);
@@ -238,7 +250,7 @@ public final class Bench implements Callable<Integer> {
                         if (profile != null && e.step() == PROFILE_LAST) {
                             JniUtils.stopProfile(profile.toAbsolutePath().toString());
                         }
-                        if (e.step() == early) {
+                        if (e.step() == firstRss) {
                             rss[0] = ProcessMemory.rssMb();
                         }
                         if (e.step() == steps) {
@@ -269,7 +281,7 @@ public final class Bench implements Callable<Integer> {
                 double peak = ProcessMemory.peakRssMb();
                 System.out.println();
                 System.out.println("| technique | tokens/s | GFLOP/s | ratio to matmul (" + f(matmul) + ") | RSS step "
-                        + early + " | RSS step " + steps + " | growth | peak RSS | trainable | frozen MB |");
+                        + firstRss + " | RSS step " + steps + " | growth | peak RSS | trainable | frozen MB |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|---|");
                 System.out.printf(Locale.ROOT, "| %s%s | %.0f | %.1f | %.2f | %.0f MB | %.0f MB | %+.1f%% | %.0f MB | %,d | %.1f |%n",
                         technique, checkpointing ? " (ckpt)" : "", tps, gflops, gflops / matmul, rss[0], rss[1],
