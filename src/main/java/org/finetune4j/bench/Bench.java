@@ -174,6 +174,8 @@ public final class Bench implements Callable<Integer> {
     /** Steps the {@code --profile} trace covers: after warm-up, few enough to keep the trace small. */
     static final int PROFILE_FIRST = 11;
     static final int PROFILE_LAST = 20;
+    /** Steps before the clock starts (JIT, allocator and libtorch warm-up); timing runs from the end of this one. */
+    static final int UNTIMED_STEPS = 3;
 
     @Command(name = "train", mixinStandardHelpOptions = true,
             description = "Training-step throughput and memory of one technique on random tokens.")
@@ -191,13 +193,13 @@ public final class Bench implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            if (steps < 5) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--steps must be at least 5 (steps 1-3 are warm-up, not timed); got " + steps);
+            if (steps < UNTIMED_STEPS + 2) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps must be at least "
+                        + (UNTIMED_STEPS + 2) + " (steps 1-" + UNTIMED_STEPS + " are warm-up, not timed); got " + steps);
             }
             // The first RSS reading must fall inside the run, or the growth column divides by zero: a short run
             // (--steps 40 with the default --early 50) reads it a quarter of the way in instead.
-            int firstRss = early < steps ? early : Math.max(4, steps / 4);
+            int firstRss = early < steps ? early : Math.max(UNTIMED_STEPS + 1, steps / 4);
             if (firstRss != early) {
                 System.out.printf(Locale.ROOT, "first RSS reading at step %d (--early %d is not before --steps %d)%n",
                         firstRss, early, steps);
@@ -241,7 +243,7 @@ public final class Bench implements Callable<Integer> {
                 TrainingListener probe = new TrainingListener() {
                     @Override
                     public void onStepEnd(StepEvent e) {
-                        if (e.step() == 3) {
+                        if (e.step() == UNTIMED_STEPS) {
                             timing[0] = System.nanoTime();
                         }
                         if (profile != null && e.step() == PROFILE_FIRST - 1) {
@@ -275,7 +277,7 @@ public final class Bench implements Callable<Integer> {
                         matmulBefore, matmulAfter);
                 double matmul = Math.max(matmulBefore, matmulAfter);
                 double seconds = (timing[1] - timing[0]) / 1e9;
-                double stepsTimed = steps - 3;
+                double stepsTimed = steps - UNTIMED_STEPS;
                 double tps = stepsTimed * shape.batch * shape.seq / seconds;
                 double gflops = flopsPerStep * stepsTimed / seconds / 1e9;
                 double peak = ProcessMemory.peakRssMb();
