@@ -22,8 +22,7 @@ public final class TaskPrompts {
      * training row and is masked out of the loss, so each of its tokens costs compute without teaching anything; the
      * fine-tuned model learns the format from the answers, the prompt only names it.
      */
-    public static final String JSON_INSTRUCTIONS = "Payments assistant. Reply with only a JSON object: intent, amount, "
-            + "currency, recipient, provider, date, note (null when not stated).";
+    public static final String JSON_INSTRUCTIONS = "Payments assistant. Reply with only JSON.";
 
     /** The prose prompt (used only to pretrain the base model) without its reference-date line. */
     public static final String PROSE_INSTRUCTIONS = "Payments assistant. Confirm the request in one short sentence.";
