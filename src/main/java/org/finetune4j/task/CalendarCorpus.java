@@ -20,7 +20,7 @@ import java.util.Random;
  * <p>A note starts with its day in one of three ways: the task's own reference-date line
  * ({@link TaskPrompts#referenceLine}), "Hari ini Senin, 8 Januari 2024 (2024-01-08)" or "Today is Monday, 8 January
  * 2024 (2024-01-08)". Its lines are in one {@link Style}: a list ("Jumat depan: 2024-01-19", now and then the
- * weekday and long form with the ISO date after it, the way the prose confirmations write dates), sentences
+ * weekday and long form with the ISO date after it, the way the transaction logs write dates), sentences
  * ("jangan lupa arisan Jumat depan ya -> 2024-01-19") or sentences each followed by a JSON record
  * ({@code {"event":"arisan","date":"2024-01-19"}}). The list alone taught the date only right after its
  * expression (a probe: 211 of 300 such dates right, yet the same base still wrote today's date for "besok" one line

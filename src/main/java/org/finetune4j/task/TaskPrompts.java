@@ -20,10 +20,12 @@ public final class TaskPrompts {
     /**
      * The JSON-only prompt without its reference-date line. Deliberately short: the system prompt is part of every
      * training row and is masked out of the loss, so each of its tokens costs compute without teaching anything; the
-     * fine-tuned model learns the format from the answers, the prompt only names it.
+     * fine-tuned model learns the format from the answers, the prompt only names it. Listing the seven fields here
+     * (30 tokens instead of 8) made a conversation 115 tokens long instead of 94 and the quickstart 492 steps instead
+     * of 420, for the same test exact match (54.2 vs 55.6 %) and validation exact match (78.7 % both) on the
+     * session-11 base.
      */
-    public static final String JSON_INSTRUCTIONS = "Payments assistant. Reply with only a JSON object: intent, amount, "
-            + "currency, recipient, provider, date, note (null when not stated).";
+    public static final String JSON_INSTRUCTIONS = "Payments assistant. Reply with only JSON.";
 
     /** The prose prompt (used only to pretrain the base model) without its reference-date line. */
     public static final String PROSE_INSTRUCTIONS = "Payments assistant. Confirm the request in one short sentence.";
