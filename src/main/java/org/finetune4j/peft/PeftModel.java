@@ -18,6 +18,7 @@ import org.finetune4j.peft.qlora.QloraTechnique;
 public final class PeftModel implements CausalLM, AutoCloseable {
     private final LlamaForCausalLM base;
     private final AppliedTechnique technique;
+    private double neftuneNoiseAlpha;
 
     private PeftModel(LlamaForCausalLM base, AppliedTechnique technique) {
         this.base = base;
@@ -80,9 +81,29 @@ public final class PeftModel implements CausalLM, AutoCloseable {
         return technique.trainableParameters();
     }
 
-    /** Dropout on during training, off for evaluation and generation. */
+    /**
+     * Dropout and NEFTune noise ({@link #setNeftuneNoiseAlpha}) on during training, off for evaluation and generation.
+     * Like LoRA dropout, the noise also applies to the validation loss computed while training mode is on.
+     */
     public void setTraining(boolean training) {
         technique.setTraining(training);
+        base.model().embedTokens().setNoiseAlpha(training ? neftuneNoiseAlpha : 0);
+    }
+
+    /**
+     * NEFTune (TRL's {@code neftune_noise_alpha}): uniform noise of α/√(T·D) on the input embeddings of training
+     * forwards; 0 (the default) turns it off. Takes effect at the next {@link #setTraining}{@code (true)}.
+     */
+    public PeftModel setNeftuneNoiseAlpha(double alpha) {
+        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException("NEFTune alpha must be a finite number >= 0, got " + alpha);
+        }
+        this.neftuneNoiseAlpha = alpha;
+        return this;
+    }
+
+    public double neftuneNoiseAlpha() {
+        return neftuneNoiseAlpha;
     }
 
     /** Parameter counts and memory of this model under its technique. */

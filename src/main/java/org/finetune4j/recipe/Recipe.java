@@ -85,13 +85,15 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
      * @param batchSize               rows per micro-batch (the data builder's batch size)
      * @param gradAccum               micro-batches per optimizer step
      * @param activationCheckpointing recompute activations in backward (less memory, more time)
+     * @param neftuneNoiseAlpha       NEFTune noise on the input embeddings while training (TRL's
+     *                                {@code neftune_noise_alpha}; null or 0 = off)
      */
     public record Trainer(Double learningRate, Integer epochs, Integer maxSteps, Integer batchSize, Integer gradAccum,
             ScheduleType schedule, Double warmupRatio, Integer warmupSteps, Double weightDecay, Double maxGradNorm,
             Integer evalEvery, Integer earlyStoppingPatience, Long seed, Integer checkpointEvery,
-            Integer keepCheckpoints, Boolean activationCheckpointing) {
+            Integer keepCheckpoints, Boolean activationCheckpointing, Double neftuneNoiseAlpha) {
         static final Trainer DEFAULTS = new Trainer(null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
 
         /** The trainer config of this section for {@code technique}, checkpointing into {@code checkpointDir}. */
         public TrainerConfig toTrainerConfig(TechniqueSpec technique, Path checkpointDir) {
@@ -141,6 +143,11 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
 
         public boolean useActivationCheckpointing() {
             return Boolean.TRUE.equals(activationCheckpointing);
+        }
+
+        /** NEFTune's α for the model's training forwards; 0 when the recipe leaves it out. */
+        public double neftuneAlpha() {
+            return neftuneNoiseAlpha == null ? 0 : neftuneNoiseAlpha;
         }
     }
 

@@ -162,7 +162,7 @@ public final class RecipeRunner {
         } else {
             Files.deleteIfExists(run.metrics());
         }
-        model.setTraining(true);
+        model.setNeftuneNoiseAlpha(recipe.trainer().neftuneAlpha()).setTraining(true);
         try (CsvMetricsLogger csv = new CsvMetricsLogger(run.metrics())) {
             Trainer trainer = Trainer.builder().setParameters(model.trainableParameters())
                     .setGradientComputer(gradients).setTrainData(data.train().train())

@@ -57,6 +57,9 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--eval-limit", defaultValue = "0", description = "test examples evaluated (0 = all)") int evalLimit;
     @Option(names = "--base-eval-limit", defaultValue = "100", description = "test examples for the base model") int baseEvalLimit;
     @Option(names = "--seed", defaultValue = "" + PaymentsRecipe.SEED) long seed;
+    @Option(names = "--neftune-alpha", defaultValue = "0",
+            description = "NEFTune noise on the input embeddings while training, e.g. 5 (default 0: off)")
+    double neftuneAlpha;
     @Option(names = "--modules-to-save", split = ",",
             description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
     List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
@@ -86,7 +89,7 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "data: %d samples, %,d tokens (%.0f per sample, %.0f%% trained on), %d rows "
                     + "of <= %d tokens%n", st.samples(), st.tokens(), st.meanLength(), 100 * st.trainableFraction(),
                     st.rows(), rowLength);
-            PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed);
+            PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed).setNeftuneNoiseAlpha(neftuneAlpha);
             System.out.println(lora.report());
             TrainerConfig tc = recipe.trainerConfig(lora.type());
             lora.setTraining(true);

@@ -58,6 +58,7 @@ class RecipeLoaderTest {
               max_steps: 3
               schedule: constant
               grad_accum: 2
+              neftune_noise_alpha: 5
             output:
               dir: out
               save_merged: true
@@ -73,7 +74,8 @@ class RecipeLoaderTest {
                       "validation_count": 2, "seed": 7},
              "technique": {"type": "lora", "r": 4, "alpha": 8.5, "target_modules": ["q_proj", "v_proj"],
                            "use_dora": true, "init": "GAUSSIAN"},
-             "trainer": {"learning_rate": 0.001, "max_steps": 3, "schedule": "CONSTANT", "grad_accum": 2},
+             "trainer": {"learning_rate": 0.001, "max_steps": 3, "schedule": "CONSTANT", "grad_accum": 2,
+                         "neftune_noise_alpha": 5},
              "output": {"dir": "out", "save_merged": true},
              "eval": {"file": "test.jsonl", "schema": "schema.json", "group_by": ["intent"]}}
             """;
@@ -113,6 +115,7 @@ class RecipeLoaderTest {
                 """));
         assertEquals(LoraConfig.builder().build(), r.technique().toConfig());
         assertNull(r.eval());
+        assertEquals(0.0, r.trainer().neftuneAlpha(), "NEFTune is off unless asked for");
         TrainerConfig tc = r.trainer().toTrainerConfig(r.technique(), Path.of("o/checkpoints"));
         TrainerConfig defaults = TrainerConfig.builder().setLearningRate(tc.learningRate())
                 .optCheckpointDir(Path.of("o/checkpoints")).build();
@@ -136,6 +139,7 @@ class RecipeLoaderTest {
         assertEquals(ScheduleType.CONSTANT, tc.schedule());
         assertEquals(2, tc.microBatchesPerStep());
         assertEquals(Path.of("ck"), tc.checkpointDir());
+        assertEquals(5.0, r.trainer().neftuneAlpha());
     }
 
     @Test
