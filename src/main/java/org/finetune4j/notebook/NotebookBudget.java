@@ -42,9 +42,12 @@ public record NotebookBudget(int trainSamples, int epochs, int maxSteps, int eva
                 0, 0);
     }
 
-    /** A smoke run that only shows every cell works: 48 conversations, at most 6 steps, 8 test messages. */
+    /**
+     * A smoke run that only shows every cell works: 64 conversations (6 steps of 4 packed rows with the 8-token
+     * system prompt), at most 6 steps, 8 test messages.
+     */
     public static NotebookBudget fast() {
-        return new NotebookBudget(48, 1, 6, 8);
+        return new NotebookBudget(64, 1, 6, 8);
     }
 
     /** The budget of this process's environment. */

@@ -172,7 +172,8 @@ class NotebooksExecuteTest {
             assertTrue(ExecutedNotebook.row(metrics, String.valueOf(step)).isPresent(), "metrics row " + step);
         }
         // Metric floor the FAST budget can honestly meet: LoRA on the bundled model must learn within its few steps
-        // (measured: 6.42 at step 1 -> 2.53 after 6 steps), so the final loss is below 70 % of the first step's.
+        // (measured on the session-12 base: 6.72 at step 1 -> 3.90 after 6 steps), so the final loss is below 70 % of
+        // the first step's.
         double first = Double.parseDouble(ExecutedNotebook.row(metrics, "1").orElseThrow().get(1));
         assertTrue(loss < 0.7 * first, "the loss falls during training: step 1 " + first + ", final " + loss);
         assertTrue(only(nb, nb.cell("PeftAdapterWriter.save"), "text/html").data("text/html")
