@@ -32,6 +32,11 @@ final class Jupyter {
     /** The kernelspec name the notebooks ask for. */
     static final String KERNEL = "finetune4j";
     private static final int START_ATTEMPTS = 3;
+    /**
+     * Seconds nbconvert waits for kernel_info. A healthy start answers in 2 s; 30 s was not enough three times in a
+     * row for one notebook of a session-13 CI run on a machine so loaded that a 10-second notebook took 47 s.
+     */
+    private static final int STARTUP_TIMEOUT_S = 60;
 
     private Jupyter() {}
 
@@ -107,7 +112,7 @@ final class Jupyter {
             ProcessBuilder pb = new ProcessBuilder(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
                     "--allow-errors", "--ExecutePreprocessor.kernel_name=" + KERNEL,
                     "--ExecutePreprocessor.timeout=" + cellTimeout.toSeconds(),
-                    "--ExecutePreprocessor.startup_timeout=30", "--output-dir", outDir.toString(), notebook.toString())
+                    "--ExecutePreprocessor.startup_timeout=" + STARTUP_TIMEOUT_S, "--output-dir", outDir.toString(), notebook.toString())
                     .directory(notebook.toAbsolutePath().getParent().toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
