@@ -112,7 +112,8 @@ final class Jupyter {
             ProcessBuilder pb = new ProcessBuilder(JUPYTER.toString(), "nbconvert", "--to", "notebook", "--execute",
                     "--allow-errors", "--ExecutePreprocessor.kernel_name=" + KERNEL,
                     "--ExecutePreprocessor.timeout=" + cellTimeout.toSeconds(),
-                    "--ExecutePreprocessor.startup_timeout=" + STARTUP_TIMEOUT_S, "--output-dir", outDir.toString(), notebook.toString())
+                    "--ExecutePreprocessor.startup_timeout=" + STARTUP_TIMEOUT_S, "--output-dir", outDir.toString(),
+                    notebook.toString())
                     .directory(notebook.toAbsolutePath().getParent().toFile()).redirectErrorStream(true)
                     .redirectOutput(log.toFile());
             pb.environment().put("JUPYTER_PATH", jupyterPath.toString());
