@@ -35,14 +35,15 @@ public final class Embedding extends Module {
 
     /** NEFTune's α (0 = off, the default; TRL suggests 5 to 15). */
     public void setNoiseAlpha(double alpha) {
+        this.noiseAlpha = (float) requireNoiseAlpha(alpha);
+    }
+
+    /** {@code alpha} if it is a valid NEFTune α (finite, ≥ 0); the one check for every place that takes one. */
+    public static double requireNoiseAlpha(double alpha) {
         if (!(alpha >= 0) || Double.isInfinite(alpha)) {
             throw new IllegalArgumentException("NEFTune alpha must be a finite number >= 0, got " + alpha);
         }
-        this.noiseAlpha = (float) alpha;
-    }
-
-    public double noiseAlpha() {
-        return noiseAlpha;
+        return alpha;
     }
 
     public NDArray weight() {

@@ -5,6 +5,7 @@ import ai.djl.nn.Parameter;
 import java.util.Map;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.model.CausalLM;
+import org.finetune4j.model.Embedding;
 import org.finetune4j.model.ModelResources;
 import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.LlamaForCausalLM;
@@ -95,10 +96,7 @@ public final class PeftModel implements CausalLM, AutoCloseable {
      * forwards; 0 (the default) turns it off. Takes effect at the next {@link #setTraining}{@code (true)}.
      */
     public PeftModel setNeftuneNoiseAlpha(double alpha) {
-        if (!(alpha >= 0) || Double.isInfinite(alpha)) {
-            throw new IllegalArgumentException("NEFTune alpha must be a finite number >= 0, got " + alpha);
-        }
-        this.neftuneNoiseAlpha = alpha;
+        this.neftuneNoiseAlpha = Embedding.requireNoiseAlpha(alpha);
         return this;
     }
 

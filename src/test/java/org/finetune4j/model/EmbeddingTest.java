@@ -65,5 +65,4 @@ class EmbeddingTest {
             assertThrows(IllegalArgumentException.class, () -> e.setNoiseAlpha(Double.POSITIVE_INFINITY));
         }
     }
-
 }
