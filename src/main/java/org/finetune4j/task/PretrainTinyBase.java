@@ -27,16 +27,28 @@ public final class PretrainTinyBase implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--copy-warmup-steps", defaultValue = "2000",
             description = "most steps of the copy warm-up before the corpus (0 = no warm-up)") int warmupSteps;
+    @Option(names = "--hidden-size", description = "model dimension (default 256)") Integer hiddenSize;
+    @Option(names = "--layers", description = "decoder layers (default 8)") Integer layers;
+    @Option(names = "--intermediate-size", description = "SwiGLU width (default 688)") Integer intermediateSize;
 
     @Override
     public Integer call() throws Exception {
-        TinyBaseRecipe.Options o = new TinyBaseRecipe.Options(4096, epochs, draws, general, calendar, batchRows, rowLength, lr, seed, maxSteps,
-                TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps));
+        TinyBaseRecipe.Options o = options();
         TrainingResult r = TinyBaseRecipe.pretrain(taskDir, out, o, System.out);
         System.out.printf(java.util.Locale.ROOT, "%s after %d steps (%,d tokens) in %.1f min: final loss %.4f, best "
                 + "validation loss %.4f (step %d); model in %s%n", r.status(), r.steps(), r.tokens(),
                 r.elapsed().toSeconds() / 60.0, r.finalLoss(), r.bestValidationLoss(), r.bestStep(), out);
         return 0;
+    }
+
+    /** The run's options from the flags: an architecture flag left out keeps that size's default. */
+    TinyBaseRecipe.Options options() {
+        TinyBaseRecipe.Architecture a = TinyBaseRecipe.Architecture.defaults();
+        a = hiddenSize == null ? a : a.withHiddenSize(hiddenSize);
+        a = layers == null ? a : a.withLayers(layers);
+        a = intermediateSize == null ? a : a.withIntermediateSize(intermediateSize);
+        return new TinyBaseRecipe.Options(4096, epochs, draws, general, calendar, batchRows, rowLength, lr, seed,
+                maxSteps, TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps), a);
     }
 
     public static void main(String[] args) {

@@ -71,18 +71,86 @@ public final class TinyBaseRecipe {
      * notes (what "besok", "Jumat depan", "in 5 days" mean against a stated day) each draw adds; 0 leaves them out.
      */
     public record Options(int vocabSize, int epochs, int corpusDraws, int generalDocuments, int calendarDocuments,
-            int batchRows, int rowLength, double learningRate, long seed, int maxSteps, CopyWarmup warmup) {
+            int batchRows, int rowLength, double learningRate, long seed, int maxSteps, CopyWarmup warmup,
+            Architecture architecture) {
         public Options {
             if (epochs < 1 || corpusDraws < 1 || generalDocuments < 0 || calendarDocuments < 0) {
                 throw new IllegalArgumentException("epochs and corpus draws must be >= 1, general documents and "
                         + "calendar documents >= 0, got " + epochs + ", " + corpusDraws + ", " + generalDocuments
                         + " and " + calendarDocuments);
             }
+            java.util.Objects.requireNonNull(warmup, "warmup");
+            java.util.Objects.requireNonNull(architecture, "architecture");
         }
 
         public static Options defaults() {
             return new Options(4096, 1, 4, DEFAULT_GENERAL_DOCUMENTS, DEFAULT_CALENDAR_DOCUMENTS, 16, 256, 2e-3, 42, 0,
-                    CopyWarmup.defaults());
+                    CopyWarmup.defaults(), Architecture.defaults());
+        }
+
+        /**
+         * The {@code pretrain-tiny-base} flags that give these options, those equal to the defaults left out, so
+         * the model card's reproduce line is exact ("" for the defaults).
+         */
+        String commandLineFlags() {
+            Options d = defaults();
+            StringBuilder sb = new StringBuilder();
+            flag(sb, "--epochs", epochs, d.epochs);
+            flag(sb, "--corpus-draws", corpusDraws, d.corpusDraws);
+            flag(sb, "--general-documents", generalDocuments, d.generalDocuments);
+            flag(sb, "--calendar-documents", calendarDocuments, d.calendarDocuments);
+            flag(sb, "--max-steps", maxSteps, d.maxSteps);
+            flag(sb, "--lr", learningRate, d.learningRate);
+            flag(sb, "--batch-rows", batchRows, d.batchRows);
+            flag(sb, "--row-length", rowLength, d.rowLength);
+            flag(sb, "--seed", seed, d.seed);
+            flag(sb, "--copy-warmup-steps", warmup.maxSteps(), d.warmup.maxSteps());
+            flag(sb, "--hidden-size", architecture.hiddenSize(), d.architecture.hiddenSize());
+            flag(sb, "--layers", architecture.layers(), d.architecture.layers());
+            flag(sb, "--intermediate-size", architecture.intermediateSize(), d.architecture.intermediateSize());
+            return sb.toString().strip();
+        }
+
+        private static void flag(StringBuilder sb, String name, Object value, Object byDefault) {
+            if (!value.equals(byDefault)) {
+                sb.append(' ').append(name).append(' ').append(value);
+            }
+        }
+    }
+
+    /**
+     * The model's shape: Llama with a tied head, {@code heads} query heads of {@code hiddenSize / heads} dimensions
+     * sharing {@code kvHeads} key/value heads, SwiGLU of width {@code intermediateSize}. The vocabulary comes from
+     * the tokenizer. Compute per token grows with {@code layers × hiddenSize × (hiddenSize + intermediateSize)}, and
+     * the pretraining and the quickstart with it.
+     */
+    public record Architecture(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
+            int contextLength) {
+        public Architecture {
+            if (hiddenSize < 1 || layers < 1 || heads < 1 || kvHeads < 1 || intermediateSize < 1 || contextLength < 1) {
+                throw new IllegalArgumentException("every size must be >= 1: " + this);
+            }
+            if (hiddenSize % heads != 0 || heads % kvHeads != 0 || (hiddenSize / heads) % 2 != 0) {
+                throw new IllegalArgumentException("hidden size " + hiddenSize + " must split into " + heads
+                        + " heads of an even size (rotary pairs), and the heads into " + kvHeads + " KV groups");
+            }
+        }
+
+        /** Dim 256, 8 layers, 8 heads / 4 KV heads, SwiGLU 688, context 512. */
+        public static Architecture defaults() {
+            return new Architecture(256, 8, 8, 4, 688, 512);
+        }
+
+        public Architecture withLayers(int n) {
+            return new Architecture(hiddenSize, n, heads, kvHeads, intermediateSize, contextLength);
+        }
+
+        public Architecture withHiddenSize(int n) {
+            return new Architecture(n, layers, heads, kvHeads, intermediateSize, contextLength);
+        }
+
+        public Architecture withIntermediateSize(int n) {
+            return new Architecture(hiddenSize, layers, heads, kvHeads, n, contextLength);
         }
     }
 
@@ -115,12 +183,19 @@ public final class TinyBaseRecipe {
     /** What the copy warm-up did: steps run, the step it reached the target (-1: never), its last copy loss. */
     record WarmupResult(int steps, int targetStep, double copyLoss, double minutes) {}
 
-    /** The architecture: Llama, dim 256, 8 layers, 8 heads / 4 KV heads, SwiGLU 688, context 512, tied head. */
+    /** The default architecture ({@link Architecture#defaults()}) for this tokenizer. */
     public static LlamaConfig config(HfTokenizer tok) {
+        return config(tok, Architecture.defaults());
+    }
+
+    /** The Llama config of {@code a} for this tokenizer: its vocabulary, end-of-turn and padding tokens. */
+    public static LlamaConfig config(HfTokenizer tok, Architecture a) {
         long eos = tok.tokenId("<|im_end|>").orElseThrow();
         long pad = tok.tokenId("<|endoftext|>").orElseThrow();
-        return LlamaConfig.builder().setVocabSize(tok.vocabSize()).setHiddenSize(256).setIntermediateSize(688)
-                .setNumHiddenLayers(8).setNumAttentionHeads(8).optNumKeyValueHeads(4).optMaxPositionEmbeddings(512)
+        return LlamaConfig.builder().setVocabSize(tok.vocabSize()).setHiddenSize(a.hiddenSize())
+                .setIntermediateSize(a.intermediateSize()).setNumHiddenLayers(a.layers())
+                .setNumAttentionHeads(a.heads()).optNumKeyValueHeads(a.kvHeads())
+                .optMaxPositionEmbeddings(a.contextLength())
                 .optRopeTheta(10000).optRmsNormEps(1e-5).optTieWordEmbeddings(true)
                 .optEosTokenIds(List.of((int) eos)).optPadTokenId((int) pad).build();
     }
@@ -238,7 +313,7 @@ public final class TinyBaseRecipe {
         BpeModel bpe = trainTokenizer(taskDir, out, o.vocabSize(), o.generalDocuments());
         log.printf(Locale.ROOT, "tokenizer: %d tokens in %.1f s%n", bpe.vocabSize(), (System.nanoTime() - t0) / 1e9);
         try (HfTokenizer tok = HfTokenizer.load(out); NDManager root = Djl.engine().newBaseManager()) {
-            LlamaConfig config = config(tok);
+            LlamaConfig config = config(tok, o.architecture());
             List<TokenizedSample> prose = proseSamples(tok, taskDir.resolve("prose/train.jsonl"));
             List<TokenizedSample> corpus = new ArrayList<>(prose);
             List<String> ledger = PaymentJsonl.readTexts(taskDir.resolve(PaymentDataGenerator.LEDGER_FILE));
@@ -412,13 +487,15 @@ public final class TinyBaseRecipe {
                 fine-tuning can teach it to copy names and numbers it has never seen into the JSON answer; without \
                 it a model this small never learns to copy (see `PreviousTokenHead`).
 
-                Reproduce with: `./mvnw -q compile exec:java -Dexec.mainClass=org.finetune4j.task.PretrainTinyBase`
-                (or `finetune4j pretrain-tiny-base`).
+                Reproduce with: `./mvnw -q compile exec:java -Dexec.mainClass=org.finetune4j.task.PretrainTinyBase%s`
+                (or `finetune4j pretrain-tiny-base%s`).
                 """, c.parameterCount(), c.hiddenSize(), c.numHiddenLayers(), c.numAttentionHeads(), c.numKeyValueHeads(),
                 c.intermediateSize(), c.maxPositionEmbeddings(), c.vocabSize(), warmup, o.learningRate(), o.epochs(),
                 rows, o.rowLength(), o.corpusDraws(), o.generalDocuments(), o.calendarDocuments(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
                 tailMean(r.lossHistory(), 50),
-                r.bestValidationLoss(), r.bestStep(), totalMinutes);
+                r.bestValidationLoss(), r.bestStep(), totalMinutes,
+                o.commandLineFlags().isEmpty() ? "" : " -Dexec.args=\"" + o.commandLineFlags() + "\"",
+                o.commandLineFlags().isEmpty() ? "" : " " + o.commandLineFlags());
         AtomicFiles.writeString(out.resolve("README.md"), card);
     }
 }

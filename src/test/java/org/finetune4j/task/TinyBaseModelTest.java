@@ -30,6 +30,16 @@ class TinyBaseModelTest {
             LlamaForCausalLM model = PretrainedModel.load(DIR, root, DevicePolicy.cpu());
             assertEquals(model.config().parameterCount(), model.parameterCount());
             assertEquals(TinyBaseRecipe.config(tok), model.config());
+            // another architecture changes only its sizes: the tokenizer's vocabulary and special tokens stay
+            org.finetune4j.config.LlamaConfig six = TinyBaseRecipe.config(tok,
+                    TinyBaseRecipe.Architecture.defaults().withLayers(6));
+            assertEquals(6, six.numHiddenLayers());
+            assertEquals(model.config().vocabSize(), six.vocabSize());
+            assertEquals(model.config().eosTokenIds(), six.eosTokenIds());
+            // a layer: q, o (256 x 256), k, v (256 x 128), gate, up, down (256 x 688), two norms (256)
+            long perLayer = 2 * 256 * 256 + 2 * 256 * 128 + 3 * 256 * 688 + 2 * 256;
+            assertEquals(6_852_864, model.config().parameterCount());
+            assertEquals(6_852_864 - 2 * perLayer, six.parameterCount());
             String text = "tf 250rb ke budi besok";
             assertEquals(text, tok.decode(tok.encode(text, false), false));
             ChatModel chat = new ChatModel(model, tok, GenerationConfig.read(DIR));

@@ -74,6 +74,6 @@ class TinyBaseRecipeTest {
     private static TinyBaseRecipe.Options withGeneralDocuments(int n) {
         TinyBaseRecipe.Options d = TinyBaseRecipe.Options.defaults();
         return new TinyBaseRecipe.Options(d.vocabSize(), d.epochs(), d.corpusDraws(), n, 3, d.batchRows(), d.rowLength(),
-                d.learningRate(), d.seed(), d.maxSteps(), d.warmup());
+                d.learningRate(), d.seed(), d.maxSteps(), d.warmup(), d.architecture());
     }
 }
