@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
@@ -79,8 +80,8 @@ public final class TinyBaseRecipe {
                         + "calendar documents >= 0, got " + epochs + ", " + corpusDraws + ", " + generalDocuments
                         + " and " + calendarDocuments);
             }
-            java.util.Objects.requireNonNull(warmup, "warmup");
-            java.util.Objects.requireNonNull(architecture, "architecture");
+            Objects.requireNonNull(warmup, "warmup");
+            Objects.requireNonNull(architecture, "architecture");
         }
 
         public static Options defaults() {

@@ -8,13 +8,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.finetune4j.data.TokenizedSample;
 import org.finetune4j.tokenizer.HfTokenizer;
+import org.finetune4j.train.TrainingResult;
+import org.finetune4j.train.TrainingStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
-/** The pretraining recipe's corpus wiring (the 57-minute run itself is a command, not a test). */
+/** The pretraining recipe's corpus wiring and model card (the run itself is a command, not a test). */
 class TinyBaseRecipeTest {
     private static final Path BASE = Path.of("data/models/tiny-base");
 
@@ -63,6 +69,31 @@ class TinyBaseRecipeTest {
             expected.add(chat.get(1).content());
         }
         assertEquals(expected, texts.subList(texts.size() - expected.size(), texts.size()));
+    }
+
+    /** The model card states the architecture and the exact command that reproduces the run, flags included. */
+    @Test
+    void modelCardNamesTheArchitectureAndTheFlagsThatReproduceIt(@TempDir Path dir) throws Exception {
+        TrainingResult result = new TrainingResult(TrainingStatus.COMPLETED, 10, 10, 1.0, 0.9, 10, 0.9,
+                Duration.ofMinutes(2), 1000, 0, 100, 100, List.of(1.2, 0.9), null);
+        PretrainTinyBase six = new PretrainTinyBase();
+        new CommandLine(six).parseArgs("--layers", "6");
+        try (HfTokenizer tok = HfTokenizer.load(BASE)) {
+            TinyBaseRecipe.Options d = TinyBaseRecipe.Options.defaults();
+            TinyBaseRecipe.writeModelCard(dir, TinyBaseRecipe.config(tok), d, result, 100, null, Double.NaN, 3.0);
+            String card = Files.readString(dir.resolve("README.md"));
+            assertTrue(card.contains("A 6,852,864-parameter Llama-architecture model (dim 256, 8 layers,"), card);
+            assertTrue(card.contains("(or `finetune4j pretrain-tiny-base`)."), card);
+            assertTrue(card.contains("-Dexec.mainClass=org.finetune4j.task.PretrainTinyBase`"), card);
+
+            TinyBaseRecipe.Options o = six.options();
+            TinyBaseRecipe.writeModelCard(dir, TinyBaseRecipe.config(tok, o.architecture()), o, result, 100, null,
+                    Double.NaN, 3.0);
+            card = Files.readString(dir.resolve("README.md"));
+            assertTrue(card.contains("A 5,401,856-parameter Llama-architecture model (dim 256, 6 layers,"), card);
+            assertTrue(card.contains("PretrainTinyBase -Dexec.args=\"--layers 6\"`"), card);
+            assertTrue(card.contains("(or `finetune4j pretrain-tiny-base --layers 6`)."), card);
+        }
     }
 
     @Test
