@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.config.ConfigException;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.data.ChatDatasetReader;
@@ -127,14 +128,34 @@ public final class TinyBaseRecipe {
      */
     public record Architecture(int hiddenSize, int layers, int heads, int kvHeads, int intermediateSize,
             int contextLength) {
+        /**
+         * Checked when the flags are read, not after the tokenizer is trained, by {@link LlamaConfig}'s own rules
+         * (positive sizes, heads in whole KV groups, an even head size for the rotary pairs) on a placeholder
+         * vocabulary.
+         */
         public Architecture {
-            if (hiddenSize < 1 || layers < 1 || heads < 1 || kvHeads < 1 || intermediateSize < 1 || contextLength < 1) {
-                throw new IllegalArgumentException("every size must be >= 1: " + this);
+            try {
+                llamaConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, contextLength, 1, 0, 0);
+            } catch (ConfigException e) {
+                throw new IllegalArgumentException("architecture of dim " + hiddenSize + ", " + layers + " layers, "
+                        + heads + " heads / " + kvHeads + " KV heads, SwiGLU " + intermediateSize + ", context "
+                        + contextLength + ": " + e.getMessage(), e);
             }
-            if (hiddenSize % heads != 0 || heads % kvHeads != 0 || (hiddenSize / heads) % 2 != 0) {
-                throw new IllegalArgumentException("hidden size " + hiddenSize + " must split into " + heads
-                        + " heads of an even size (rotary pairs), and the heads into " + kvHeads + " KV groups");
-            }
+        }
+
+        /** The Llama config of this shape with the tokenizer's vocabulary size, end-of-turn and padding ids. */
+        LlamaConfig llamaConfig(int vocabSize, int eosTokenId, int padTokenId) {
+            return llamaConfig(hiddenSize, layers, heads, kvHeads, intermediateSize, contextLength, vocabSize,
+                    eosTokenId, padTokenId);
+        }
+
+        private static LlamaConfig llamaConfig(int hiddenSize, int layers, int heads, int kvHeads,
+                int intermediateSize, int contextLength, int vocabSize, int eosTokenId, int padTokenId) {
+            return LlamaConfig.builder().setVocabSize(vocabSize).setHiddenSize(hiddenSize)
+                    .setIntermediateSize(intermediateSize).setNumHiddenLayers(layers).setNumAttentionHeads(heads)
+                    .optNumKeyValueHeads(kvHeads).optMaxPositionEmbeddings(contextLength).optRopeTheta(10000)
+                    .optRmsNormEps(1e-5).optTieWordEmbeddings(true).optEosTokenIds(List.of(eosTokenId))
+                    .optPadTokenId(padTokenId).build();
         }
 
         /** Dim 256, 8 layers, 8 heads / 4 KV heads, SwiGLU 688, context 512. */
@@ -193,12 +214,7 @@ public final class TinyBaseRecipe {
     public static LlamaConfig config(HfTokenizer tok, Architecture a) {
         long eos = tok.tokenId("<|im_end|>").orElseThrow();
         long pad = tok.tokenId("<|endoftext|>").orElseThrow();
-        return LlamaConfig.builder().setVocabSize(tok.vocabSize()).setHiddenSize(a.hiddenSize())
-                .setIntermediateSize(a.intermediateSize()).setNumHiddenLayers(a.layers())
-                .setNumAttentionHeads(a.heads()).optNumKeyValueHeads(a.kvHeads())
-                .optMaxPositionEmbeddings(a.contextLength())
-                .optRopeTheta(10000).optRmsNormEps(1e-5).optTieWordEmbeddings(true)
-                .optEosTokenIds(List.of((int) eos)).optPadTokenId((int) pad).build();
+        return a.llamaConfig(tok.vocabSize(), (int) eos, (int) pad);
     }
 
     /**
@@ -455,6 +471,7 @@ public final class TinyBaseRecipe {
                 warm.targetStep() < 0 ? ", target " + o.warmup().targetLoss() + " not reached" : "");
         String mixed = warm == null ? "" : String.format(Locale.ROOT, " plus %d copy rows (%.0f %%), copy loss at the end %.3f",
                 Math.round(o.warmup().corpusFraction() * rows), 100 * o.warmup().corpusFraction(), copyLoss);
+        String flags = o.commandLineFlags();
         String card = String.format(Locale.ROOT, """
                 # tiny-base — finetune4j's bundled base model
 
@@ -495,8 +512,7 @@ public final class TinyBaseRecipe {
                 rows, o.rowLength(), o.corpusDraws(), o.generalDocuments(), o.calendarDocuments(), mixed, r.steps(), r.status(), r.elapsed().toSeconds() / 60.0,
                 tailMean(r.lossHistory(), 50),
                 r.bestValidationLoss(), r.bestStep(), totalMinutes,
-                o.commandLineFlags().isEmpty() ? "" : " -Dexec.args=\"" + o.commandLineFlags() + "\"",
-                o.commandLineFlags().isEmpty() ? "" : " " + o.commandLineFlags());
+                flags.isEmpty() ? "" : " -Dexec.args=\"" + flags + "\"", flags.isEmpty() ? "" : " " + flags);
         AtomicFiles.writeString(out.resolve("README.md"), card);
     }
 }

@@ -10,6 +10,7 @@ import java.time.LocalDate;
 import java.util.List;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.eval.StrictJson;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
@@ -31,7 +32,7 @@ class TinyBaseModelTest {
             assertEquals(model.config().parameterCount(), model.parameterCount());
             assertEquals(TinyBaseRecipe.config(tok), model.config());
             // another architecture changes only its sizes: the tokenizer's vocabulary and special tokens stay
-            org.finetune4j.config.LlamaConfig six = TinyBaseRecipe.config(tok,
+            LlamaConfig six = TinyBaseRecipe.config(tok,
                     TinyBaseRecipe.Architecture.defaults().withLayers(6));
             assertEquals(6, six.numHiddenLayers());
             assertEquals(model.config().vocabSize(), six.vocabSize());
