@@ -47,7 +47,8 @@ public final class PretrainTinyBase implements Callable<Integer> {
         a = hiddenSize == null ? a : a.withHiddenSize(hiddenSize);
         a = layers == null ? a : a.withLayers(layers);
         a = intermediateSize == null ? a : a.withIntermediateSize(intermediateSize);
-        return new TinyBaseRecipe.Options(4096, epochs, draws, general, calendar, batchRows, rowLength, lr, seed,
+        int vocabSize = TinyBaseRecipe.Options.defaults().vocabSize(); // no flag: the shipped tokenizer's size
+        return new TinyBaseRecipe.Options(vocabSize, epochs, draws, general, calendar, batchRows, rowLength, lr, seed,
                 maxSteps, TinyBaseRecipe.CopyWarmup.defaults().withMaxSteps(warmupSteps), a);
     }
 
