@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.data.DatasetStats;
 import org.finetune4j.data.SftDataset;
@@ -60,9 +61,27 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--neftune-alpha", defaultValue = "0",
             description = "NEFTune noise on the input embeddings while training, e.g. 5 (default 0: off)")
     double neftuneAlpha;
+    @Option(names = "--retrieval", defaultValue = "NONE",
+            description = "show every prompt, in training and in use, the most similar training conversation: "
+                    + "NONE, INTENT (its message and intent) or WHOLE_ANSWER (its message and JSON answer); "
+                    + "default ${DEFAULT-VALUE}")
+    Retrieval retrieval;
+    @Option(names = "--retrieved-examples", defaultValue = "1",
+            description = "training conversations shown to each prompt with --retrieval (default ${DEFAULT-VALUE})")
+    int retrievedExamples;
     @Option(names = "--modules-to-save", split = ",",
             description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
     List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
+
+    /** The quickstart's choice of retrieval: none, or one of {@link PaymentsRetrieval.Shown}. */
+    public enum Retrieval {
+        NONE, INTENT, WHOLE_ANSWER;
+
+        PaymentsRetrieval open(Path taskDir, int examples) {
+            return this == NONE ? null
+                    : PaymentsRetrieval.open(taskDir, PaymentsRetrieval.Shown.valueOf(name()), examples);
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new PaymentsQuickstart()).execute(args));
@@ -71,6 +90,11 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
+        PaymentsRetrieval rag = retrieval.open(taskDir, retrievedExamples);
+        if (rag != null) {
+            System.out.printf(Locale.ROOT, "retrieval: %,d training conversations indexed in %.1f s%n",
+                    rag.augmentation().retriever().examples().size(), (System.nanoTime() - t0) / 1e9);
+        }
         try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(modelDir)) {
             LlamaForCausalLM base = PretrainedModel.load(modelDir, root, DevicePolicy.auto());
             GenerationConfig gen = GenerationConfig.read(modelDir);
@@ -84,11 +108,13 @@ public final class PaymentsQuickstart implements Callable<Integer> {
 
             PaymentsRecipe recipe = new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
                     modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed);
-            SftDataset data = recipe.trainingData(tok, taskDir);
+            long tData = System.nanoTime();
+            SftDataset data = recipe.trainingData(tok, taskDir, rag);
             DatasetStats st = data.trainStats();
             System.out.printf(Locale.ROOT, "data: %d samples, %,d tokens (%.0f per sample, %.0f%% trained on), %d rows "
-                    + "of <= %d tokens%n", st.samples(), st.tokens(), st.meanLength(), 100 * st.trainableFraction(),
-                    st.rows(), rowLength);
+                    + "of <= %d tokens (%.1f s%s)%n", st.samples(), st.tokens(), st.meanLength(),
+                    100 * st.trainableFraction(), st.rows(), rowLength, (System.nanoTime() - tData) / 1e9,
+                    rag == null ? "" : ", retrieval included");
             PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed).setNeftuneNoiseAlpha(neftuneAlpha);
             System.out.println(lora.report());
             TrainerConfig tc = recipe.trainerConfig(lora.type());
@@ -105,7 +131,10 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.println(result.status() + " after " + result.steps() + " steps, final loss "
                     + String.format(Locale.ROOT, "%.4f", result.finalLoss()));
 
-            ChatModel tuned = new ChatModel(lora, tok, gen).optBatchSize(32);
+            ChatCompleter tuned = new ChatModel(lora, tok, gen).optBatchSize(32);
+            if (rag != null) {
+                tuned = rag.chat(tuned);
+            }
             EvalReport tunedTest = PaymentsEvaluation.evaluate(tuned, taskDir, test, evalLimit, 32);
             EvalReport tunedExamples = PaymentsEvaluation.evaluate(tuned, taskDir, examples, 0, 32);
 
@@ -123,6 +152,10 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.println(tunedTest.perFieldTable().printAll());
             System.out.printf(Locale.ROOT, "quickstart wall time %.1f s; adapter and merged model in %s%n",
                     (System.nanoTime() - t0) / 1e9, out.toAbsolutePath());
+        } finally {
+            if (rag != null) {
+                rag.close();
+            }
         }
         return 0;
     }

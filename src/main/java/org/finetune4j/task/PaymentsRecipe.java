@@ -128,9 +128,21 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
      * {@value #VALIDATION_COUNT}) held out for the validation loss.
      */
     public SftDataset trainingData(HfTokenizer tokenizer, Path taskDir) throws IOException {
+        return trainingData(tokenizer, taskDir, null);
+    }
+
+    /**
+     * {@link #trainingData(HfTokenizer, Path)} with every conversation shown its retrieved example first, as the
+     * model will be in use ({@code retrieval} null: none).
+     */
+    public SftDataset trainingData(HfTokenizer tokenizer, Path taskDir, PaymentsRetrieval retrieval)
+            throws IOException {
         List<TrainingConversation> all = ChatDatasetReader.builder().build()
                 .read(taskDir.resolve("train.jsonl")).conversations();
         List<TrainingConversation> used = all.subList(0, Math.min(trainSamples, all.size()));
+        if (retrieval != null) {
+            used = retrieval.augmentTraining(used);
+        }
         return SftDataBuilder.builder().setTokenizer(tokenizer).optMaxLength(rowLength).optPacking(true)
                 .optBatchSize(batchRows).optSeed(seed)
                 .optValidationCount(Math.min(VALIDATION_COUNT, used.size() / 10)).build().fromConversations(used);

@@ -1,0 +1,101 @@
+package org.finetune4j.rag;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.chat.Role;
+
+/**
+ * How retrieved examples are written into a conversation: appended to its system message (one is inserted at the
+ * start when there is none), one line per example after a header.
+ *
+ * <p>Two forms. By default an example is shown whole: its message on one line, its answer on the next — a worked
+ * example. With {@link Builder#optAnswerField} only one field of a JSON answer is shown, on the message's line
+ * ({@code "Mirip / similar: saldo gw brp = check_balance"}): a few tokens instead of a whole answer, for when the
+ * example is there to say what kind of request a message is.
+ */
+public final class ExamplePrompt {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final String header;
+    private final String answerField;
+
+    private ExamplePrompt(Builder b) {
+        this.header = b.header;
+        this.answerField = b.answerField;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The text appended to the system message for these examples ("" for none). */
+    public String block(List<SolvedExample> examples) {
+        StringBuilder sb = new StringBuilder();
+        for (SolvedExample e : examples) {
+            if (answerField == null) {
+                sb.append('\n').append(header).append('\n').append(e.message()).append('\n').append(e.answer());
+            } else {
+                sb.append('\n').append(header).append(' ').append(e.message()).append(" = ").append(field(e));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** {@code conversation} with {@link #block} appended to its system message. */
+    public List<ChatMessage> withExamples(List<ChatMessage> conversation, List<SolvedExample> examples) {
+        String block = block(examples);
+        List<ChatMessage> out = new ArrayList<>(conversation.size() + 1);
+        if (conversation.isEmpty() || conversation.get(0).role() != Role.SYSTEM) {
+            out.add(ChatMessage.system(block.strip()));
+            out.addAll(conversation);
+        } else {
+            out.add(ChatMessage.system(conversation.get(0).content() + block));
+            out.addAll(conversation.subList(1, conversation.size()));
+        }
+        return out;
+    }
+
+    private String field(SolvedExample e) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(e.answer());
+        } catch (JsonProcessingException ex) {
+            throw new IllegalArgumentException("example '" + e.message() + "' (group '" + e.group()
+                    + "'): its answer is not JSON, so field '" + answerField + "' cannot be shown: " + e.answer(), ex);
+        }
+        JsonNode v = root == null ? null : root.get(answerField);
+        if (v == null) {
+            throw new IllegalArgumentException("example '" + e.message() + "' (group '" + e.group()
+                    + "'): its answer has no field '" + answerField + "': " + e.answer());
+        }
+        return v.isTextual() ? v.asText() : v.toString();
+    }
+
+    public static final class Builder {
+        private String header = "Example:";
+        private String answerField;
+
+        private Builder() {}
+
+        /** The words before each example (default {@code "Example:"}). */
+        public Builder optHeader(String header) {
+            this.header = Objects.requireNonNull(header, "header");
+            return this;
+        }
+
+        /** Show only this field of each (JSON) answer, on the message's line; default: the whole answer. */
+        public Builder optAnswerField(String field) {
+            this.answerField = field;
+            return this;
+        }
+
+        public ExamplePrompt build() {
+            return new ExamplePrompt(this);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package org.finetune4j.rag;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.chat.Role;
+import org.finetune4j.data.Conversation;
+import org.finetune4j.data.TrainingConversation;
+
+/**
+ * Retrieval-augmented prompts, made the same way for training and for use: the last user message is the query, and
+ * the {@code k} most similar solved examples go into the system prompt ({@link ExamplePrompt}).
+ *
+ * <p>Training conversations come from the same data the examples do, so {@link #forTraining} never shows a
+ * conversation itself, a copy of its message, or any example of its group (the template it was generated from):
+ * otherwise the example would nearly always be the right answer and the model would learn to copy it, while a new
+ * user's message only ever finds examples of other phrasings. With the group held out, a training conversation's
+ * example is as far from it as a test message's is from its own.
+ */
+public final class RetrievalAugmentation {
+    private final ExampleRetriever retriever;
+    private final ExamplePrompt prompt;
+    private final int examples;
+
+    private RetrievalAugmentation(Builder b) {
+        this.retriever = Objects.requireNonNull(b.retriever, "retriever");
+        this.prompt = b.prompt;
+        this.examples = b.examples;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ExampleRetriever retriever() {
+        return retriever;
+    }
+
+    /** A prompt (ending with the user's message) with the examples most similar to that message. */
+    public List<ChatMessage> forPrompt(List<ChatMessage> conversation) {
+        String query = lastUserMessage(conversation, "the prompt");
+        List<SolvedExample> found = retriever.search(query, examples).stream().map(RetrievedExample::example).toList();
+        return prompt.withExamples(conversation, found);
+    }
+
+    /**
+     * A training conversation with the examples most similar to its last user message, leaving out examples of
+     * {@code group} (when not empty) and any example whose message is that same message. Which turns are trained
+     * does not change; a system message inserted at the start shifts their indices by one.
+     */
+    public TrainingConversation forTraining(TrainingConversation training, String group) {
+        Conversation c = training.conversation();
+        String query = lastUserMessage(c.messages(), c.source());
+        List<SolvedExample> found = retriever.searchOthers(query, examples, group).stream()
+                .map(RetrievedExample::example).toList();
+        List<ChatMessage> messages = prompt.withExamples(c.messages(), found);
+        int shift = messages.size() - c.messages().size();
+        Set<Integer> excluded = new HashSet<>();
+        for (int i : training.excludedTurns()) {
+            excluded.add(i + shift);
+        }
+        return new TrainingConversation(new Conversation(messages, c.meta(), c.source()), excluded);
+    }
+
+    private static String lastUserMessage(List<ChatMessage> conversation, String where) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            if (conversation.get(i).role() == Role.USER) {
+                return conversation.get(i).content();
+            }
+        }
+        throw new IllegalArgumentException(where + ": no user message to retrieve examples for");
+    }
+
+    public static final class Builder {
+        private ExampleRetriever retriever;
+        private ExamplePrompt prompt = ExamplePrompt.builder().build();
+        private int examples = 1;
+
+        private Builder() {}
+
+        public Builder setRetriever(ExampleRetriever retriever) {
+            this.retriever = retriever;
+            return this;
+        }
+
+        public Builder optPrompt(ExamplePrompt prompt) {
+            this.prompt = Objects.requireNonNull(prompt, "prompt");
+            return this;
+        }
+
+        /** How many examples each prompt shows (default 1). */
+        public Builder optExamples(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("examples per prompt must be >= 1, got " + k);
+            }
+            this.examples = k;
+            return this;
+        }
+
+        public RetrievalAugmentation build() {
+            return new RetrievalAugmentation(this);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package org.finetune4j.rag;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.finetune4j.chat.ChatMessage;
+import org.junit.jupiter.api.Test;
+
+class ExamplePromptTest {
+    private static final SolvedExample SALDO = new SolvedExample("saldo gw brp",
+            "{\"intent\":\"check_balance\",\"amount\":null}", "check_balance.id.1");
+    private static final SolvedExample TF = new SolvedExample("tf 50rb ke ani",
+            "{\"intent\":\"transfer\",\"amount\":50000}", "transfer.id.0");
+
+    @Test
+    void wholeExamplesFollowTheSystemMessage() {
+        List<ChatMessage> out = ExamplePrompt.builder().build().withExamples(
+                List.of(ChatMessage.system("Reply with JSON."), ChatMessage.user("cek saldo")), List.of(SALDO, TF));
+        assertEquals(ChatMessage.system("Reply with JSON.\nExample:\nsaldo gw brp\n"
+                + "{\"intent\":\"check_balance\",\"amount\":null}\nExample:\ntf 50rb ke ani\n"
+                + "{\"intent\":\"transfer\",\"amount\":50000}"), out.get(0));
+        assertEquals(ChatMessage.user("cek saldo"), out.get(1));
+        assertEquals(2, out.size());
+    }
+
+    @Test
+    void oneFieldOfTheAnswerGoesOnTheMessagesLine() {
+        ExamplePrompt p = ExamplePrompt.builder().optHeader("Mirip / similar:").optAnswerField("intent").build();
+        assertEquals("\nMirip / similar: saldo gw brp = check_balance", p.block(List.of(SALDO)));
+        assertEquals("\nMirip / similar: tf 50rb ke ani = 50000",
+                ExamplePrompt.builder().optHeader("Mirip / similar:").optAnswerField("amount").build()
+                        .block(List.of(TF)));
+        assertEquals("", p.block(List.of()));
+    }
+
+    @Test
+    void aConversationWithoutSystemMessageGetsOne() {
+        List<ChatMessage> out = ExamplePrompt.builder().optAnswerField("intent").build()
+                .withExamples(List.of(ChatMessage.user("cek saldo")), List.of(SALDO));
+        assertEquals(List.of(ChatMessage.system("Example: saldo gw brp = check_balance"),
+                ChatMessage.user("cek saldo")), out);
+    }
+
+    @Test
+    void aMissingFieldOrANonJsonAnswerNamesTheExample() {
+        ExamplePrompt p = ExamplePrompt.builder().optAnswerField("provider").build();
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> p.block(List.of(SALDO)));
+        assertTrue(missing.getMessage().contains("saldo gw brp") && missing.getMessage().contains("provider"),
+                missing.getMessage());
+        IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
+                () -> p.block(List.of(new SolvedExample("hi", "Hello!", "g"))));
+        assertTrue(notJson.getMessage().contains("not JSON"), notJson.getMessage());
+    }
+}

@@ -1,0 +1,109 @@
+package org.finetune4j.rag;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.finetune4j.chat.ChatCompleter;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.data.Conversation;
+import org.finetune4j.data.TrainingConversation;
+import org.junit.jupiter.api.Test;
+
+class RetrievalAugmentationTest {
+    private static final String SYSTEM = "Payments assistant. Reply with only JSON.";
+
+    private static Conversation chat(String user, String intent, String source) {
+        return new Conversation(List.of(ChatMessage.system(SYSTEM), ChatMessage.user(user),
+                ChatMessage.assistant("{\"intent\":\"" + intent + "\"}")), Map.of(), source);
+    }
+
+    private static final List<Conversation> TRAIN = List.of(
+            chat("cek saldo gopay dong", "check_balance", "train:1"),
+            chat("cek saldo ovo dong", "check_balance", "train:2"),
+            chat("saldo gw berapa ya", "check_balance", "train:3"),
+            chat("bayar tagihan PLN 100rb", "pay_bill", "train:4"));
+    private static final List<String> GROUPS = List.of("balance.0", "balance.0", "balance.1", "bill.0");
+
+    private static RetrievalAugmentation augmentation() {
+        List<SolvedExample> examples = new ArrayList<>();
+        for (int i = 0; i < TRAIN.size(); i++) {
+            examples.add(SolvedExample.of(TRAIN.get(i), GROUPS.get(i)));
+        }
+        return RetrievalAugmentation.builder().setRetriever(ExampleRetriever.of(examples))
+                .optPrompt(ExamplePrompt.builder().optAnswerField("intent").build()).build();
+    }
+
+    @Test
+    void aTrainingConversationNeverSeesItselfOrItsOwnGroup() {
+        RetrievalAugmentation a = augmentation();
+        TrainingConversation t = a.forTraining(TrainingConversation.allAssistantTurns(TRAIN.get(0)), GROUPS.get(0));
+        // "cek saldo ovo dong" is nearest but shares the template: the next phrasing is shown instead
+        assertEquals(SYSTEM + "\nExample: saldo gw berapa ya = check_balance",
+                t.conversation().messages().get(0).content());
+        assertEquals(TRAIN.get(0).messages().subList(1, 3), t.conversation().messages().subList(1, 3));
+        assertEquals("train:1", t.source());
+        // without a group only the conversation itself is left out
+        TrainingConversation u = a.forTraining(TrainingConversation.allAssistantTurns(TRAIN.get(0)), "");
+        assertTrue(u.conversation().messages().get(0).content().endsWith("cek saldo ovo dong = check_balance"));
+        a.retriever().close();
+    }
+
+    @Test
+    void excludedTurnsFollowAnInsertedSystemMessage() {
+        RetrievalAugmentation a = augmentation();
+        Conversation noSystem = new Conversation(List.of(ChatMessage.user("cek saldo"), ChatMessage.assistant("{}"),
+                ChatMessage.user("saldo ovo"), ChatMessage.assistant("{\"intent\":\"check_balance\"}")),
+                Map.of(), "x:1");
+        TrainingConversation t = a.forTraining(new TrainingConversation(noSystem, Set.of(1)), "");
+        assertEquals(5, t.conversation().messages().size());
+        assertEquals(Set.of(2), t.excludedTurns());
+        assertTrue(t.isTrained(4));
+        a.retriever().close();
+    }
+
+    @Test
+    void theWrappedModelSeesTheAugmentedPromptInBatchesToo() {
+        RetrievalAugmentation a = augmentation();
+        List<List<ChatMessage>> seen = new ArrayList<>();
+        ChatCompleter echo = new ChatCompleter() {
+            @Override
+            public String complete(List<ChatMessage> conversation) {
+                seen.add(conversation);
+                return "one";
+            }
+
+            @Override
+            public List<String> completeAll(List<List<ChatMessage>> conversations) {
+                seen.addAll(conversations);
+                return conversations.stream().map(c -> "batch").toList();
+            }
+        };
+        RetrievalAugmentedChat chat = new RetrievalAugmentedChat(echo, a);
+        List<ChatMessage> prompt = List.of(ChatMessage.system(SYSTEM), ChatMessage.user("tagihan PLN bayar"));
+        assertEquals("one", chat.complete(prompt));
+        assertEquals(List.of("batch", "batch"), chat.completeAll(List.of(prompt, prompt)));
+        assertEquals(3, seen.size());
+        for (List<ChatMessage> s : seen) {
+            assertEquals(SYSTEM + "\nExample: bayar tagihan PLN 100rb = pay_bill", s.get(0).content());
+            assertEquals(prompt.get(1), s.get(1));
+        }
+        a.retriever().close();
+    }
+
+    @Test
+    void aPromptWithoutUserMessageIsRefused() {
+        RetrievalAugmentation a = augmentation();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.forPrompt(List.of(ChatMessage.system(SYSTEM))));
+        assertTrue(e.getMessage().contains("no user message"), e.getMessage());
+        IllegalArgumentException notAnswered = assertThrows(IllegalArgumentException.class,
+                () -> SolvedExample.of(new Conversation(List.of(ChatMessage.user("hi")), Map.of(), "f.jsonl:7"), ""));
+        assertTrue(notAnswered.getMessage().startsWith("f.jsonl:7"), notAnswered.getMessage());
+        a.retriever().close();
+    }
+}
