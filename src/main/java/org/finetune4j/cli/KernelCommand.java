@@ -102,7 +102,7 @@ public final class KernelCommand implements Callable<Integer> {
             "org.finetune4j.config.LlamaConfig", "org.finetune4j.data.*", "org.finetune4j.eval.*",
             "org.finetune4j.export.*", "org.finetune4j.generate.*", "org.finetune4j.kernel.Live",
             "org.finetune4j.model.PretrainedModel", "org.finetune4j.model.llama.LlamaForCausalLM",
-            "org.finetune4j.notebook.*", "org.finetune4j.peft.*", "org.finetune4j.task.*",
+            "org.finetune4j.notebook.*", "org.finetune4j.peft.*", "org.finetune4j.rag.*", "org.finetune4j.task.*",
             "org.finetune4j.tokenizer.HfTokenizer", "org.finetune4j.train.*");
 
     /** The text of {@value #INIT_SCRIPT}. */
