@@ -1,6 +1,8 @@
 package org.finetune4j.chat;
 
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One turn of a conversation.
@@ -24,5 +26,15 @@ public record ChatMessage(Role role, String content) {
 
     public static ChatMessage assistant(String content) {
         return new ChatMessage(Role.ASSISTANT, content);
+    }
+
+    /** The text of the last user turn of {@code conversation}, if it has one. */
+    public static Optional<String> lastUserContent(List<ChatMessage> conversation) {
+        for (int i = conversation.size() - 1; i >= 0; i--) {
+            if (conversation.get(i).role() == Role.USER) {
+                return Optional.of(conversation.get(i).content());
+            }
+        }
+        return Optional.empty();
     }
 }

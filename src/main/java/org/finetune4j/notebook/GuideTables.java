@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.finetune4j.chat.ChatMessage;
-import org.finetune4j.chat.Role;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.eval.EvalReport;
 import org.finetune4j.eval.ExampleResult;
@@ -134,20 +133,11 @@ public final class GuideTables {
         StringColumn category = StringColumn.create("category");
         for (ExampleResult r : report.results().subList(0, Math.min(limit, report.n()))) {
             id.append(r.example().id());
-            message.append(lastUserMessage(r.example().prompt()));
+            message.append(ChatMessage.lastUserContent(r.example().prompt()).orElse(""));
             gold.append(r.example().gold());
             answer.append(r.completion());
             category.append(r.score().category().name());
         }
         return Table.create("answers", id, message, gold, answer, category);
-    }
-
-    private static String lastUserMessage(List<ChatMessage> prompt) {
-        for (int i = prompt.size() - 1; i >= 0; i--) {
-            if (prompt.get(i).role() == Role.USER) {
-                return prompt.get(i).content();
-            }
-        }
-        return "";
     }
 }

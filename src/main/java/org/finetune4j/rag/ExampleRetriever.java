@@ -114,12 +114,8 @@ public final class ExampleRetriever implements AutoCloseable {
      * any word or trigram with the message; none for a message without letters or digits.
      */
     public List<RetrievedExample> search(String message, int k, Predicate<RetrievedExample> skip) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        BooleanQuery.Builder query = new BooleanQuery.Builder();
-        int clauses = addTerms(query, WORDS, message) + addTerms(query, GRAMS, message);
-        if (clauses == 0) {
+        BooleanQuery.Builder query = similarTo(message, k);
+        if (query == null) {
             return List.of();
         }
         try {
@@ -152,11 +148,8 @@ public final class ExampleRetriever implements AutoCloseable {
      * widening the search ({@link #search(String, int, Predicate)}) past the dozens of examples of its own template.
      */
     public List<RetrievedExample> searchOthers(String message, int k, String group) {
-        if (k < 1) {
-            throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        BooleanQuery.Builder query = new BooleanQuery.Builder();
-        if (addTerms(query, WORDS, message) + addTerms(query, GRAMS, message) == 0) {
+        BooleanQuery.Builder query = similarTo(message, k);
+        if (query == null) {
             return List.of();
         }
         query.add(new TermQuery(new Term(MESSAGE_KEY, sha256(message))), BooleanClause.Occur.MUST_NOT);
@@ -181,6 +174,18 @@ public final class ExampleRetriever implements AutoCloseable {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
+    }
+
+    /**
+     * A query scoring every example by the message's words and trigrams (one SHOULD clause per distinct term), or
+     * null when the message has neither letters nor digits.
+     */
+    private BooleanQuery.Builder similarTo(String message, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("k must be >= 1, got " + k);
+        }
+        BooleanQuery.Builder query = new BooleanQuery.Builder();
+        return addTerms(query, WORDS, message) + addTerms(query, GRAMS, message) == 0 ? null : query;
     }
 
     private int addTerms(BooleanQuery.Builder query, String field, String text) {

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
-import org.finetune4j.chat.Role;
 import org.finetune4j.data.Conversation;
 import org.finetune4j.data.TrainingConversation;
 
@@ -65,12 +64,8 @@ public final class RetrievalAugmentation {
     }
 
     private static String lastUserMessage(List<ChatMessage> conversation, String where) {
-        for (int i = conversation.size() - 1; i >= 0; i--) {
-            if (conversation.get(i).role() == Role.USER) {
-                return conversation.get(i).content();
-            }
-        }
-        throw new IllegalArgumentException(where + ": no user message to retrieve examples for");
+        return ChatMessage.lastUserContent(conversation).orElseThrow(
+                () -> new IllegalArgumentException(where + ": no user message to retrieve examples for"));
     }
 
     public static final class Builder {
