@@ -7,11 +7,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.tokenizer.StreamingDecoder;
 
@@ -29,6 +31,7 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
     private final HfTokenizer tokenizer;
     private final SamplingConfig defaults;
     private int batchSize = 16;
+    private UnaryOperator<List<ChatMessage>> promptAugmentation = UnaryOperator.identity();
 
     public ChatModel(CausalLM model, HfTokenizer tokenizer, GenerationConfig generation) {
         this.model = model;
@@ -42,9 +45,14 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         return load(org.finetune4j.io.hub.ModelLocator.resolve(pathOrRepoId));
     }
 
-    /** Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory. */
+    /**
+     * Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory, and the
+     * retrieval the model was fine-tuned with when the directory has a {@link RetrievalConfig#FILE_NAME}.
+     */
     public static ChatModel load(Path dir) throws IOException {
-        return new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));
+        ChatModel chat = new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));
+        RetrievalConfig.load(dir).ifPresent(r -> chat.optPromptAugmentation(r::forPrompt));
+        return chat;
     }
 
     static Set<Long> stopTokens(CausalLM model, HfTokenizer tok, GenerationConfig gen) {
@@ -70,6 +78,20 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         }
         this.batchSize = batchSize;
         return this;
+    }
+
+    /**
+     * Rewrites every conversation before it is rendered, e.g. {@code RetrievalAugmentation::forPrompt} for a model
+     * fine-tuned with retrieved examples in its prompts (default: none).
+     */
+    public ChatModel optPromptAugmentation(UnaryOperator<List<ChatMessage>> augmentation) {
+        this.promptAugmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
+        return this;
+    }
+
+    /** The conversation as the model is prompted with it (after {@link #optPromptAugmentation}). */
+    public List<ChatMessage> augment(List<ChatMessage> conversation) {
+        return promptAugmentation.apply(conversation);
     }
 
     @Override
@@ -132,7 +154,7 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
     }
 
     private long[] prompt(List<ChatMessage> conversation) {
-        return tokenizer.applyChatTemplate(conversation, true);
+        return tokenizer.applyChatTemplate(augment(conversation), true);
     }
 
     private Generator generator() {

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.data.ChatDatasetReader;
@@ -37,10 +38,12 @@ import org.finetune4j.peft.QloraConfig;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
 import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.task.PaymentsEvaluation;
 import org.finetune4j.task.PaymentsRecipe;
+import org.finetune4j.task.PaymentsRetrieval;
 import org.finetune4j.task.Split;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.train.ScheduleType;
@@ -192,7 +195,44 @@ public final class Guide {
 
     /** The training data of {@link #recipe()}: assistant-only labels, packed rows, a validation hold-out. */
     public static SftDataset trainingData(HfTokenizer tokenizer) throws IOException {
-        return recipe().trainingData(tokenizer, taskDir());
+        return recipe().trainingData(tokenizer, taskDir(), retrieval());
+    }
+
+    private static PaymentsRetrieval retrieval;
+
+    /**
+     * The recipe's retrieval (the guide's "fine-tuning plus retrieval"): the task's training requests, indexed once
+     * per kernel; null when the recipe has none.
+     */
+    public static synchronized PaymentsRetrieval retrieval() {
+        if (retrieval == null && recipe().retrieval() != PaymentsRecipe.Retrieval.NONE) {
+            retrieval = recipe().openRetrieval(taskDir());
+        }
+        return retrieval;
+    }
+
+    /**
+     * A fine-tuned model as a chat model, shown the retrieved examples it was trained with ({@link #chat} is the
+     * model alone: the base model answers without them).
+     */
+    public static ChatModel tunedChat(CausalLM model) throws IOException {
+        ChatModel chat = chat(model);
+        PaymentsRetrieval r = retrieval();
+        if (r != null) {
+            chat.optPromptAugmentation(r.augmentation()::forPrompt);
+        }
+        return chat;
+    }
+
+    /**
+     * Saves the recipe's retrieval (settings and examples) beside a saved adapter or merged model, so that
+     * {@code ChatModel.load} and the command line prompt it as it was trained; nothing when the recipe has none.
+     */
+    public static void saveRetrieval(Path dir) throws IOException {
+        PaymentsRetrieval r = retrieval();
+        if (r != null) {
+            r.saveTo(dir);
+        }
     }
 
     /** The trainer settings of {@link #recipe()} for a technique (its learning rate, cosine, clipping). */
@@ -223,6 +263,7 @@ public final class Guide {
                     recipe().loraConfig(), SEED);
             TrainingResult result = train(lora, trainingData(tok));
             PeftAdapterWriter.save(lora, dir, modelDir.toString());
+            saveRetrieval(dir);
             System.out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f; adapter saved in %s%n",
                     result.status(), result.steps(), result.finalLoss(), dir);
         }
@@ -247,6 +288,7 @@ public final class Guide {
             PeftModel tuned = PeftAdapterReader.load(base, adapter);
             MergedModelWriter.save(tuned, dir, modelDir, GenerationConfig.read(modelDir));
         }
+        RetrievalConfig.copy(adapter, dir);
         System.out.println("merged " + adapter + " into " + dir);
         return dir;
     }
@@ -314,6 +356,9 @@ public final class Guide {
         return TechniqueComparison.builder().setModelDir(modelDir).setTrainData(data)
                 .setEvalExamples(PaymentsEvaluation.examples(taskDir().resolve("test.jsonl"), budget().evalLimit()))
                 .setObjective(PaymentsEvaluation.objective(taskDir())).optTrainerConfig(Guide::trainerConfig)
-                .optSeed(SEED).optMaxNewTokens(128).optLog(System.out::println).build().run(techniques);
+                .optSeed(SEED).optMaxNewTokens(128).optLog(System.out::println)
+                .optPromptAugmentation(retrieval() == null ? UnaryOperator.identity()
+                        : retrieval().augmentation()::forPrompt)
+                .build().run(techniques);
     }
 }

@@ -13,7 +13,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatCompleter;
+import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.data.SftDataset;
 import org.finetune4j.eval.EvalExample;
@@ -62,6 +64,7 @@ public final class TechniqueComparison {
     private final int maxNewTokens;
     private final int evalBatchSize;
     private final Consumer<String> log;
+    private final UnaryOperator<List<ChatMessage>> promptAugmentation;
 
     private TechniqueComparison(Builder b) {
         this.modelDir = b.modelDir;
@@ -72,6 +75,7 @@ public final class TechniqueComparison {
         this.seed = b.seed;
         this.maxNewTokens = b.maxNewTokens;
         this.evalBatchSize = b.evalBatchSize;
+        this.promptAugmentation = b.promptAugmentation;
         this.log = b.log;
     }
 
@@ -114,18 +118,19 @@ public final class TechniqueComparison {
             TechniqueReport report = model.report();
             TrainingResult training = PeftTraining.fit(model, data, trainerConfig.apply(technique.type()),
                     List.of(memory));
-            ChatModel chat = new ChatModel(model, tokenizer, generation).optBatchSize(evalBatchSize);
+            ChatModel chat = new ChatModel(model, tokenizer, generation).optBatchSize(evalBatchSize)
+                    .optPromptAugmentation(promptAugmentation);
             SamplingConfig sampling = maxNewTokens > 0
                     ? chat.defaultSampling().toBuilder().optMaxNewTokens(maxNewTokens).build()
                     : chat.defaultSampling();
             ChatCompleter completer = new ChatCompleter() {
                 @Override
-                public String complete(List<org.finetune4j.chat.ChatMessage> conversation) {
+                public String complete(List<ChatMessage> conversation) {
                     return chat.chat(conversation, sampling);
                 }
 
                 @Override
-                public List<String> completeAll(List<List<org.finetune4j.chat.ChatMessage>> conversations) {
+                public List<String> completeAll(List<List<ChatMessage>> conversations) {
                     return chat.chatAll(conversations, sampling);
                 }
             };
@@ -245,6 +250,7 @@ public final class TechniqueComparison {
         private int maxNewTokens;
         private int evalBatchSize = 32;
         private Consumer<String> log = s -> { };
+        private UnaryOperator<List<ChatMessage>> promptAugmentation = UnaryOperator.identity();
 
         private Builder() {}
 
@@ -308,6 +314,15 @@ public final class TechniqueComparison {
         }
 
         /** Receives one line when a technique starts and one with its numbers when it is done. */
+        /**
+         * How every evaluation prompt is rewritten before generation (default: not at all), e.g. with the retrieved
+         * examples the training data was augmented with.
+         */
+        public Builder optPromptAugmentation(UnaryOperator<List<ChatMessage>> augmentation) {
+            this.promptAugmentation = Objects.requireNonNull(augmentation, "augmentation");
+            return this;
+        }
+
         public Builder optLog(Consumer<String> log) {
             this.log = Objects.requireNonNull(log, "log");
             return this;

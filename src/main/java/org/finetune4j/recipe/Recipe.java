@@ -1,8 +1,10 @@
 package org.finetune4j.recipe;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.finetune4j.notebook.TechniqueComparison;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.TrainerConfig;
 
@@ -17,8 +19,12 @@ import org.finetune4j.train.TrainerConfig;
  * @param trainer   optimizer, schedule and bookkeeping; absent = all defaults
  * @param output    where the adapter, metrics, checkpoints and merged model go
  * @param eval      evaluation after training; null = none
+ * @param retrieval retrieved examples in every prompt, in training, in the evaluation and (saved beside the adapter
+ *                  and the merged model) in later use; its {@code examples} path is relative to the working
+ *                  directory; null = none
  */
-public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval) {
+public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
+        RetrievalConfig retrieval) {
 
     public Recipe {
         trainer = trainer != null ? trainer : Trainer.DEFAULTS;
@@ -39,6 +45,9 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
         require(model.path(), "model", "path");
         require(data.train(), "data", "train");
         require(output.dir(), "output", "dir");
+        if (retrieval != null && !Files.isRegularFile(Path.of(retrieval.examples()))) {
+            throw new IllegalArgumentException("retrieval: examples file not found: " + retrieval.examples());
+        }
         if (eval != null) {
             require(eval.file(), "eval", "file");
             require(eval.schema(), "eval", "schema");

@@ -29,6 +29,8 @@ import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.PeftModel;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
+import org.finetune4j.rag.RetrievalAugmentation;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
@@ -104,9 +106,10 @@ public final class RecipeRunner {
         Path modelDir = locateModel();
         TrainerConfig trainerConfig = trainerConfig();
         TechniqueConfig technique = recipe.technique().toConfig();
+        RetrievalAugmentation rag = openRetrieval();
         try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(modelDir)) {
             GenerationConfig generation = GenerationConfig.read(modelDir);
-            Data data = buildData(tok);
+            Data data = buildData(tok, rag);
             log.printf(Locale.ROOT, "data: %d training rows (%d batches per epoch), %d validation rows%n",
                     data.train().train().rowCount(), data.train().train().batchesPerEpoch(),
                     data.validation().map(PaddedBatchSource::rowCount).orElse(0));
@@ -130,10 +133,12 @@ public final class RecipeRunner {
                 saved = run.model();
                 MergedModelWriter.save(model, saved, modelDir, generation);
             }
+            saveRetrieval(saved);
             log.println("saved " + saved);
             Optional<Path> merged = Optional.empty();
             if (recipe.output().merged() && Adapters.hasAdapter(model.type())) {
                 MergedModelWriter.save(model, run.merged(), modelDir, generation);
+                saveRetrieval(run.merged());
                 merged = Optional.of(run.merged());
                 log.println("saved the merged model " + run.merged());
             }
@@ -142,6 +147,9 @@ public final class RecipeRunner {
             Optional<EvalReport> eval = Optional.empty();
             if (recipe.eval() != null) {
                 ChatModel chat = new ChatModel(model, tok, generation);
+                if (rag != null) {
+                    chat.optPromptAugmentation(rag::forPrompt);
+                }
                 EvalReport evaluation = JsonEvaluation.evaluate(chat, recipe.eval());
                 evaluation.writeJson(run.evalReport());
                 log.printf(Locale.ROOT, "evaluation on %d examples of %s (report: %s)%n", evaluation.n(),
@@ -150,6 +158,10 @@ public final class RecipeRunner {
                 eval = Optional.of(evaluation);
             }
             return new Result(result, report, saved, merged, eval);
+        } finally {
+            if (rag != null) {
+                rag.retriever().close();
+            }
         }
     }
 
@@ -228,19 +240,52 @@ public final class RecipeRunner {
     /** Training batches and, from the validation file or held out of the training file, validation batches. */
     private record Data(SftDataset train, Optional<PaddedBatchSource> validation) {}
 
-    private Data buildData(HfTokenizer tok) throws IOException {
+    /** The recipe's retrieval, its examples indexed; null when it has none. */
+    private RetrievalAugmentation openRetrieval() throws IOException {
+        RetrievalConfig r = recipe.retrieval();
+        if (r == null) {
+            return null;
+        }
+        long t0 = System.nanoTime();
+        RetrievalAugmentation rag = r.open(Path.of(""));
+        log.printf(Locale.ROOT, "retrieval: %,d examples of %s indexed in %.1f s%n", rag.retriever().examples().size(),
+                r.examples(), (System.nanoTime() - t0) / 1e9);
+        return rag;
+    }
+
+    /** Saves the recipe's retrieval (config and a copy of the examples) beside a saved model, if it has one. */
+    private void saveRetrieval(Path dir) throws IOException {
+        if (recipe.retrieval() != null) {
+            recipe.retrieval().saveTo(dir, Path.of(recipe.retrieval().examples()));
+        }
+    }
+
+    /** Each conversation with its retrieved examples (never its own group's), as training sees them. */
+    private List<TrainingConversation> augment(List<TrainingConversation> conversations, RetrievalAugmentation rag) {
+        if (rag == null) {
+            return conversations;
+        }
+        List<TrainingConversation> out = new ArrayList<>(conversations.size());
+        for (TrainingConversation t : conversations) {
+            out.add(rag.forTraining(t, recipe.retrieval().group(t.conversation())));
+        }
+        return out;
+    }
+
+    private Data buildData(HfTokenizer tok, RetrievalAugmentation rag) throws IOException {
         Recipe.Data spec = recipe.data();
         ChatDatasetReader.Builder reader = ChatDatasetReader.builder();
         spec.format().datasetFormat().ifPresent(reader::optFormat);
         ChatDatasetReader chatReader = reader.build();
-        List<TrainingConversation> train = first(read(chatReader, spec.train()), spec.limit());
+        List<TrainingConversation> train = augment(first(read(chatReader, spec.train()), spec.limit()), rag);
         boolean separateValidation = spec.validation() != null;
         SftDataset trainData = dataBuilder(tok, separateValidation ? 0
                 : Objects.requireNonNullElse(spec.validationCount(), 0)).fromConversations(train);
         if (!separateValidation) {
             return new Data(trainData, trainData.validation());
         }
-        List<TrainingConversation> validation = first(read(chatReader, spec.validation()), spec.validationLimit());
+        List<TrainingConversation> validation = augment(first(read(chatReader, spec.validation()),
+                spec.validationLimit()), rag);
         // Validation loss is the token mean over every row, so the order of this source's rows does not matter.
         return new Data(trainData, Optional.of(dataBuilder(tok, 0).fromConversations(validation).train()));
     }

@@ -61,36 +61,33 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--neftune-alpha", defaultValue = "0",
             description = "NEFTune noise on the input embeddings while training, e.g. 5 (default 0: off)")
     double neftuneAlpha;
-    @Option(names = "--retrieval", defaultValue = "NONE",
+    @Option(names = "--retrieval", defaultValue = "INTENT",
             description = "show every prompt, in training and in use, the most similar training conversation: "
                     + "NONE, INTENT (its message and intent) or WHOLE_ANSWER (its message and JSON answer); "
                     + "default ${DEFAULT-VALUE}")
-    Retrieval retrieval;
-    @Option(names = "--retrieved-examples", defaultValue = "1",
+    PaymentsRecipe.Retrieval retrieval;
+    @Option(names = "--retrieved-examples", defaultValue = "" + PaymentsRecipe.RETRIEVED_EXAMPLES,
             description = "training conversations shown to each prompt with --retrieval (default ${DEFAULT-VALUE})")
     int retrievedExamples;
     @Option(names = "--modules-to-save", split = ",",
             description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
     List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
 
-    /** The quickstart's choice of retrieval: none, or one of {@link PaymentsRetrieval.Shown}. */
-    public enum Retrieval {
-        NONE, INTENT, WHOLE_ANSWER;
-
-        PaymentsRetrieval open(Path taskDir, int examples) {
-            return this == NONE ? null
-                    : PaymentsRetrieval.open(taskDir, PaymentsRetrieval.Shown.valueOf(name()), examples);
-        }
-    }
-
     public static void main(String[] args) {
         System.exit(new CommandLine(new PaymentsQuickstart()).execute(args));
+    }
+
+    /** The recipe these options describe (with no options: {@link PaymentsRecipe#defaults()}). */
+    PaymentsRecipe recipe() {
+        return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
+                modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed, retrieval, retrievedExamples);
     }
 
     @Override
     public Integer call() throws Exception {
         long t0 = System.nanoTime();
-        PaymentsRetrieval rag = retrieval.open(taskDir, retrievedExamples);
+        PaymentsRecipe recipe = recipe();
+        PaymentsRetrieval rag = recipe.openRetrieval(taskDir);
         if (rag != null) {
             System.out.printf(Locale.ROOT, "retrieval: %,d training conversations indexed in %.1f s%n",
                     rag.augmentation().retriever().examples().size(), (System.nanoTime() - t0) / 1e9);
@@ -106,8 +103,6 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "base model on %d test messages: valid JSON %.1f%%%n", baseTest.n(),
                     100 * baseTest.overall().validJsonRate());
 
-            PaymentsRecipe recipe = new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
-                    modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed);
             long tData = System.nanoTime();
             SftDataset data = recipe.trainingData(tok, taskDir, rag);
             DatasetStats st = data.trainStats();
@@ -140,6 +135,10 @@ public final class PaymentsQuickstart implements Callable<Integer> {
 
             PeftAdapterWriter.save(lora, out.resolve("adapter"), modelDir.toString());
             MergedModelWriter.save(lora, out.resolve("merged"), modelDir, gen);
+            if (rag != null) { // so that eval, chat and generate prompt the model as it was trained
+                rag.saveTo(out.resolve("adapter"));
+                rag.saveTo(out.resolve("merged"));
+            }
             tunedTest.writeJson(out.resolve("eval_test.json"));
             tunedExamples.writeJson(out.resolve("eval_examples.json"));
 

@@ -1,21 +1,16 @@
 package org.finetune4j.task;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.finetune4j.chat.ChatCompleter;
-import org.finetune4j.data.ChatDatasetReader;
 import org.finetune4j.data.Conversation;
 import org.finetune4j.data.TrainingConversation;
-import org.finetune4j.rag.ExamplePrompt;
-import org.finetune4j.rag.ExampleRetriever;
 import org.finetune4j.rag.RetrievalAugmentation;
 import org.finetune4j.rag.RetrievalAugmentedChat;
-import org.finetune4j.rag.SolvedExample;
+import org.finetune4j.rag.RetrievalConfig;
 
 /**
  * The guide's "fine-tuning plus retrieval" on the bundled task: every prompt, in training and in use, is shown the
@@ -29,8 +24,6 @@ import org.finetune4j.rag.SolvedExample;
  * most but not all of the time, and the model learns how far to trust it.
  */
 public final class PaymentsRetrieval implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** What a prompt is shown of the retrieved conversation. */
     public enum Shown {
         /** The message and its intent on one line ("Mirip / similar: saldo gw brp = check_balance"): ~20 tokens. */
@@ -39,15 +32,32 @@ public final class PaymentsRetrieval implements AutoCloseable {
         WHOLE_ANSWER
     }
 
+    /** Where a bundled conversation names its generator template: the group of a retrieval example. */
+    public static final String GROUP_KEY = "meta.template";
+
+    private final RetrievalConfig config;
+    private final Path examples;
     private final RetrievalAugmentation augmentation;
 
-    private PaymentsRetrieval(RetrievalAugmentation augmentation) {
+    private PaymentsRetrieval(RetrievalConfig config, Path examples, RetrievalAugmentation augmentation) {
+        this.config = config;
+        this.examples = examples;
         this.augmentation = augmentation;
     }
 
     /** {@link #open(Path, Shown, int)} with one example per prompt. */
     public static PaymentsRetrieval open(Path taskDir, Shown shown) {
         return open(taskDir, shown, 1);
+    }
+
+    /**
+     * The bundled task's retrieval settings: examples from {@code examples}, grouped by {@link #GROUP_KEY}, shown as
+     * {@code shown}, {@code perPrompt} to a prompt.
+     */
+    public static RetrievalConfig config(Path examples, Shown shown, int perPrompt) {
+        return shown == Shown.INTENT
+                ? new RetrievalConfig(examples.toString(), GROUP_KEY, "Mirip / similar:", "intent", perPrompt)
+                : new RetrievalConfig(examples.toString(), GROUP_KEY, "Contoh / example:", null, perPrompt);
     }
 
     /**
@@ -58,42 +68,32 @@ public final class PaymentsRetrieval implements AutoCloseable {
      */
     public static PaymentsRetrieval open(Path taskDir, Shown shown, int perPrompt) {
         Path file = taskDir.resolve("train.jsonl");
-        List<TrainingConversation> all;
+        RetrievalConfig config = config(file, shown, perPrompt);
         try {
-            all = ChatDatasetReader.builder().build().read(file).conversations();
+            return new PaymentsRetrieval(config, file, config.open(Path.of("")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the retrieval examples from " + file, e);
         }
-        List<SolvedExample> examples = new ArrayList<>(all.size());
-        for (TrainingConversation t : all) {
-            examples.add(SolvedExample.of(t.conversation(), template(t.conversation())));
-        }
-        ExamplePrompt prompt = shown == Shown.INTENT
-                ? ExamplePrompt.builder().optHeader("Mirip / similar:").optAnswerField("intent").build()
-                : ExamplePrompt.builder().optHeader("Contoh / example:").build();
-        return new PaymentsRetrieval(RetrievalAugmentation.builder().setRetriever(ExampleRetriever.of(examples))
-                .optPrompt(prompt).optExamples(perPrompt).build());
     }
 
     /** The generator template a conversation came from ({@code meta.template}), or "" when it does not say. */
     static String template(Conversation c) {
-        String meta = c.meta().get("meta");
-        if (meta == null) {
-            return "";
-        }
-        try {
-            JsonNode t = JSON.readTree(meta).get("template");
-            return t == null || !t.isTextual() ? "" : t.asText();
-        } catch (IOException e) {
-            throw new IllegalArgumentException(c.source() + ": \"meta\" is not a JSON object: " + meta, e);
-        }
+        return config(Path.of("train.jsonl"), Shown.INTENT, 1).group(c);
+    }
+
+    /**
+     * Saves the settings and a copy of the examples into a model or adapter directory ({@link RetrievalConfig}), so
+     * that the {@code eval}, {@code chat} and {@code generate} commands prompt the model as it was trained.
+     */
+    public void saveTo(Path dir) throws IOException {
+        config.saveTo(dir, examples);
     }
 
     /** Training conversations with their retrieved example (never one of their own template). */
     public List<TrainingConversation> augmentTraining(List<TrainingConversation> conversations) {
         List<TrainingConversation> out = new ArrayList<>(conversations.size());
         for (TrainingConversation t : conversations) {
-            out.add(augmentation.forTraining(t, template(t.conversation())));
+            out.add(augmentation.forTraining(t, config.group(t.conversation())));
         }
         return out;
     }

@@ -15,6 +15,8 @@ import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.rag.RetrievalAugmentation;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.recipe.Adapters;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
@@ -53,6 +55,47 @@ class EvalCommandTest {
                 assertEquals("ex" + i, example.get("id").asText());
                 assertEquals(expected, example.get("completion").asText());
             }
+        }
+    }
+
+    @Test
+    void anAdapterSavedWithRetrievalIsEvaluatedWithItsRetrievedExamples() throws IOException {
+        Path root = CliFixtures.root();
+        Path adapter = tmp.resolve("adapter");
+        Files.createDirectories(adapter);
+        try (var files = Files.list(CliFixtures.trainedRun().resolve("adapter"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, adapter.resolve(f.getFileName()));
+            }
+        }
+        RetrievalConfig config = new RetrievalConfig("train.jsonl", "meta.id", "Mirip / similar:", "to", 1);
+        config.saveTo(adapter, root.resolve("train.jsonl"));
+        Path json = tmp.resolve("report.json");
+        CliFixtures.Run run = CliFixtures.run("eval", "--model", CliFixtures.modelDir().toString(), "--adapter",
+                adapter.toString(), "--data", root.resolve("test.jsonl").toString(), "--schema",
+                root.resolve("schema.json").toString(), "--limit", "3", "--max-new-tokens", "6", "--json",
+                json.toString());
+        assertEquals(0, run.exitCode(), run.toString());
+        JsonNode report = new ObjectMapper().readTree(json.toFile());
+        RetrievalAugmentation rag = config.open(root);
+        try (NDManager m = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(CliFixtures.modelDir())) {
+            ChatModel chat = new ChatModel(Adapters.load(PretrainedModel.load(CliFixtures.modelDir(), m,
+                    DevicePolicy.cpu()), adapter), tok, GenerationConfig.read(CliFixtures.modelDir()));
+            SamplingConfig s = chat.defaultSampling().toBuilder().optMaxNewTokens(6).build();
+            int differs = 0;
+            for (int i = 0; i < 3; i++) {
+                List<ChatMessage> prompt = List.of(ChatMessage.system(CliFixtures.SYSTEM),
+                        ChatMessage.user("tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i]));
+                List<ChatMessage> augmented = rag.forPrompt(prompt);
+                assertTrue(augmented.get(0).content().startsWith(CliFixtures.SYSTEM + "\nMirip / similar: tf "),
+                        augmented.toString());
+                String expected = chat.chat(augmented, s);
+                assertEquals(expected, report.get("examples").get(i).get("completion").asText());
+                differs += expected.equals(chat.chat(prompt, s)) ? 0 : 1;
+            }
+            assertTrue(differs > 0, "the fixture must answer some augmented prompt differently from the plain one");
+        } finally {
+            rag.retriever().close();
         }
     }
 

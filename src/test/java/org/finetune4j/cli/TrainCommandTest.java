@@ -13,9 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.export.AtomicDirectory;
+import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.io.HalfFloats;
 import org.finetune4j.io.safetensors.SafetensorsFile;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.recipe.Adapters;
 import org.finetune4j.train.CheckpointStore;
 import org.finetune4j.train.CsvMetricsLogger;
@@ -77,6 +81,48 @@ class TrainCommandTest {
                 assertEquals(a[i], b[i], 1e-6, name + "[" + i + "]: step 3 redone from checkpoint 2");
             }
         }
+    }
+
+    @Test
+    void aRecipeWithRetrievalTrainsEvaluatesAndSavesWithItsExamples() throws IOException {
+        Path out = tmp.resolve("rag");
+        Path root = CliFixtures.root();
+        Path recipe = CliFixtures.loraRecipe(tmp, out);
+        Files.writeString(recipe, Files.readString(recipe) + """
+                retrieval:
+                  examples: %s
+                  group_key: meta.id
+                  header: "Mirip / similar:"
+                  answer_field: to
+                  examples_per_prompt: 1
+                """.formatted(root.resolve("train.jsonl")));
+        CliFixtures.Run run = CliFixtures.run("train", recipe.toString(), "trainer.checkpoint_every=0");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("retrieval: 8 examples of"), run.out());
+        RetrievalConfig expected = new RetrievalConfig(RetrievalConfig.EXAMPLES_FILE_NAME, "meta.id",
+                "Mirip / similar:", "to", 1);
+        for (Path dir : List.of(out.resolve("adapter"), out.resolve("merged"))) {
+            assertEquals(expected, RetrievalConfig.find(dir).orElseThrow(), dir.toString());
+            assertEquals(Files.readString(root.resolve("train.jsonl")),
+                    Files.readString(dir.resolve(RetrievalConfig.EXAMPLES_FILE_NAME)), dir.toString());
+        }
+        // the evaluation prompted the tuned model with the examples: the merged model, loaded with them, agrees
+        JsonNode report = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
+        try (ChatModel merged = ChatModel.load(out.resolve("merged"))) {
+            SamplingConfig s = merged.defaultSampling().toBuilder().optMaxNewTokens(4).build();
+            for (int i = 0; i < 2; i++) {
+                List<ChatMessage> prompt = List.of(ChatMessage.system(CliFixtures.SYSTEM),
+                        ChatMessage.user("tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i]));
+                assertTrue(merged.augment(prompt).get(0).content().contains("Mirip / similar:"));
+                assertEquals(report.get("examples").get(i).get("completion").asText(), merged.chat(prompt, s));
+            }
+        }
+        // merging the adapter again carries the retrieval along
+        Path again = tmp.resolve("merged-again");
+        CliFixtures.Run merge = CliFixtures.run("merge", "--model", CliFixtures.modelDir().toString(), "--adapter",
+                out.resolve("adapter").toString(), "--out", again.toString());
+        assertEquals(0, merge.exitCode(), merge.toString());
+        assertEquals(expected, RetrievalConfig.find(again).orElseThrow());
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.finetune4j.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.config.LlamaConfig;
@@ -48,6 +50,27 @@ class ChatModelTest {
     void endOfTurnTokenStopsGeneration() {
         assertTrue(chat.defaultSampling().stopTokenIds().contains(tok.tokenId("<|im_end|>").getAsLong()));
         assertEquals(0.0, chat.defaultSampling().temperature());
+    }
+
+    @Test
+    void aPromptAugmentationRewritesEveryPromptBeforeItIsRendered() {
+        SamplingConfig s = SamplingConfig.greedy(8);
+        UnaryOperator<List<ChatMessage>> addLine = c -> List.of(
+                ChatMessage.system(c.get(0).content() + "\nMirip: cek saldo = check_balance"), c.get(1));
+        // not closed: they share the class's model and tokenizer
+        ChatModel plain = new ChatModel(chat.model(), tok, GenerationConfig.DEFAULTS);
+        ChatModel augmented = new ChatModel(chat.model(), tok, GenerationConfig.DEFAULTS);
+        augmented.optPromptAugmentation(addLine);
+        List<ChatMessage> c = conversation("saldo gw brp");
+        assertEquals(addLine.apply(c), augmented.augment(c));
+        assertEquals(c, plain.augment(c));
+        String expected = plain.chat(addLine.apply(c), s);
+        assertNotEquals(plain.chat(c, s), expected, "the fixture must answer the added line differently");
+        assertEquals(expected, augmented.chat(c, s));
+        assertEquals(List.of(expected, plain.chat(addLine.apply(conversation("tf 5rb")), s)),
+                augmented.chatAll(List.of(c, conversation("tf 5rb")), s));
+        StringBuilder streamed = new StringBuilder();
+        assertEquals(expected, augmented.chatStream(c, s, streamed::append));
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.finetune4j.peft.PromptInit;
 import org.finetune4j.peft.PromptTuningConfig;
 import org.finetune4j.peft.QloraConfig;
 import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.task.PaymentsRetrieval;
 import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.TrainerConfig;
 import org.junit.jupiter.api.Test;
@@ -176,6 +177,7 @@ class RecipeLoaderTest {
             assertTrue(Files.isRegularFile(r.eval().schema()), f.toString());
             assertEquals(Path.of("data/task/test.jsonl"), r.eval().file(), f.toString());
             assertEquals(Path.of("runs/" + f.getFileName().toString().replace(".yaml", "")), r.output().dir());
+            assertTrue(Files.isRegularFile(Path.of(r.retrieval().examples())), f.toString());
         }
         Recipe lora = RecipeLoader.load(RECIPES.resolve("lora.yaml"));
         LoraConfig lc = (LoraConfig) lora.technique().toConfig();
@@ -187,6 +189,9 @@ class RecipeLoaderTest {
         assertEquals(quick.batchRows(), lora.trainer().batchSize());
         assertEquals(quick.learningRate(), lora.trainer().learningRate());
         assertEquals(quick.epochs(), lora.trainer().epochs());
+        assertEquals(PaymentsRetrieval.config(Path.of("data/task/train.jsonl"),
+                PaymentsRetrieval.Shown.valueOf(quick.retrieval().name()), quick.retrievedExamples()),
+                lora.retrieval());
         assertEquals(16, lc.r());
         assertEquals(16.0, lc.alpha());
         assertEquals(LoraConfig.ALL_PROJECTIONS, lc.targetModules());

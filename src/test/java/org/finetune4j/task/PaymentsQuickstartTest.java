@@ -1,0 +1,23 @@
+package org.finetune4j.task;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class PaymentsQuickstartTest {
+    @Test
+    void withoutOptionsTheQuickstartRunsTheRecipeDefaults() {
+        PaymentsQuickstart q = new PaymentsQuickstart();
+        new CommandLine(q).parseArgs();
+        assertEquals(PaymentsRecipe.defaults(), q.recipe());
+    }
+
+    @Test
+    void optionsChangeTheRecipe() {
+        PaymentsQuickstart q = new PaymentsQuickstart();
+        new CommandLine(q).parseArgs("--retrieval", "NONE", "--train-samples", "3400", "--seed", "43");
+        assertEquals(PaymentsRecipe.defaults().withRetrieval(PaymentsRecipe.Retrieval.NONE, 1)
+                .withBudget(3400, PaymentsRecipe.EPOCHS, 0).withSeed(43), q.recipe());
+    }
+}
