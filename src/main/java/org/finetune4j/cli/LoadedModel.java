@@ -50,9 +50,19 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
      */
     ChatModel chat() throws IOException {
         ChatModel chat = new ChatModel(model, tokenizer, generation);
-        Optional<RetrievalAugmentation> r = RetrievalConfig.load(adapter != null ? adapter : dir);
+        Optional<RetrievalAugmentation> r = RetrievalConfig.load(retrievalDir());
         r.ifPresent(a -> chat.optPromptAugmentation(a::forPrompt));
         return chat;
+    }
+
+    /** Where a saved {@link RetrievalConfig} is looked for: the adapter directory, or the model's without one. */
+    Path retrievalDir() {
+        return adapter != null ? adapter : dir;
+    }
+
+    /** Whether {@link #chat()} prompts with retrieved examples. */
+    boolean hasRetrieval() throws IOException {
+        return RetrievalConfig.find(retrievalDir()).isPresent();
     }
 
     @Override

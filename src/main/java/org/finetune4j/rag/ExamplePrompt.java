@@ -46,9 +46,15 @@ public final class ExamplePrompt {
         return sb.toString();
     }
 
-    /** {@code conversation} with {@link #block} appended to its system message. */
+    /**
+     * {@code conversation} with {@link #block} appended to its system message (one is inserted when there is none);
+     * unchanged when there are no examples.
+     */
     public List<ChatMessage> withExamples(List<ChatMessage> conversation, List<SolvedExample> examples) {
         String block = block(examples);
+        if (block.isEmpty()) {
+            return conversation;
+        }
         List<ChatMessage> out = new ArrayList<>(conversation.size() + 1);
         if (conversation.isEmpty() || conversation.get(0).role() != Role.SYSTEM) {
             out.add(ChatMessage.system(block.strip()));

@@ -1,11 +1,13 @@
 package org.finetune4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.finetune4j.chat.ChatMessage;
@@ -13,10 +15,13 @@ import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.rag.RetrievalAugmentation;
+import org.finetune4j.recipe.Adapters;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ChatCommandTest {
@@ -52,5 +57,42 @@ class ChatCommandTest {
         String expected = header + "> " + r1 + nl + "> " + r2 + nl + "> " + "> (history cleared)" + nl
                 + "> " + r3 + nl + "> " + nl;
         assertEquals(expected, run.out());
+    }
+
+    @Test
+    void anAdapterSavedWithRetrievalChatsWithItsExamplesAndKeepsThePlainHistory(@TempDir Path tmp) throws IOException {
+        Path adapter = CliFixtures.adapterWithRetrieval(tmp);
+        String u1 = "tf 10rb ke budi";
+        String u2 = "tf 20rb ke sari";
+        ChatCommand command = new ChatCommand();
+        command.input = new ByteArrayInputStream((u1 + "\n" + u2 + "\n/exit\n").getBytes(StandardCharsets.UTF_8));
+        CommandLine cli = Main.configure(new CommandLine(command));
+        CliFixtures.Run run = CliFixtures.run(cli, "--model", CliFixtures.modelDir().toString(), "--adapter",
+                adapter.toString(), "--system", CliFixtures.SYSTEM, "--max-new-tokens", "6");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("prompts include retrieved examples (retrieval.json in " + adapter + ")"),
+                run.out());
+
+        RetrievalAugmentation rag = CliFixtures.RETRIEVAL.open(CliFixtures.root());
+        String r1;
+        String r2;
+        try (NDManager m = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(CliFixtures.modelDir())) {
+            ChatModel chat = new ChatModel(Adapters.load(PretrainedModel.load(CliFixtures.modelDir(), m,
+                    DevicePolicy.cpu()), adapter), tok, GenerationConfig.read(CliFixtures.modelDir()));
+            SamplingConfig s = chat.defaultSampling().toBuilder().optMaxNewTokens(6).build();
+            // each turn is prompted with the examples for its own message; the history keeps the plain turns
+            List<ChatMessage> history = new ArrayList<>(List.of(ChatMessage.system(CliFixtures.SYSTEM),
+                    ChatMessage.user(u1)));
+            r1 = chat.chat(rag.forPrompt(history), s);
+            history.add(ChatMessage.assistant(r1));
+            history.add(ChatMessage.user(u2));
+            List<ChatMessage> second = rag.forPrompt(history);
+            assertEquals(1, second.get(0).content().split("Mirip / similar:", -1).length - 1, second.toString());
+            r2 = chat.chat(second, s);
+        } finally {
+            rag.retriever().close();
+        }
+        String nl = System.lineSeparator();
+        assertTrue(run.out().contains("> " + r1 + nl + "> " + r2 + nl), run.out() + "\nexpected " + r1 + " / " + r2);
     }
 }

@@ -16,6 +16,7 @@ import org.finetune4j.io.HostTensor;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.model.WeightSource;
 import org.finetune4j.model.llama.LlamaForCausalLM;
+import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.tokenizer.HfTokenizer;
 import picocli.CommandLine;
 
@@ -139,6 +140,21 @@ final class CliFixtures {
             trainedRun = out;
         }
         return trainedRun;
+    }
+
+    /** Retrieval settings on the fixture's training file: shown as "Mirip / similar: MESSAGE = TO". */
+    static final RetrievalConfig RETRIEVAL = new RetrievalConfig("train.jsonl", "meta.id", "Mirip / similar:", "to", 1);
+
+    /** A copy of {@link #trainedRun}'s adapter in {@code dir}, saved with {@link #RETRIEVAL}. */
+    static Path adapterWithRetrieval(Path dir) throws IOException {
+        Path adapter = Files.createDirectories(dir.resolve("adapter-rag"));
+        try (var files = Files.list(trainedRun().resolve("adapter"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, adapter.resolve(f.getFileName()));
+            }
+        }
+        RETRIEVAL.saveTo(adapter, root().resolve("train.jsonl"));
+        return adapter;
     }
 
     /** What one command-line run returned and printed. */

@@ -16,7 +16,6 @@ import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.rag.RetrievalAugmentation;
-import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.recipe.Adapters;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
@@ -61,15 +60,7 @@ class EvalCommandTest {
     @Test
     void anAdapterSavedWithRetrievalIsEvaluatedWithItsRetrievedExamples() throws IOException {
         Path root = CliFixtures.root();
-        Path adapter = tmp.resolve("adapter");
-        Files.createDirectories(adapter);
-        try (var files = Files.list(CliFixtures.trainedRun().resolve("adapter"))) {
-            for (Path f : files.toList()) {
-                Files.copy(f, adapter.resolve(f.getFileName()));
-            }
-        }
-        RetrievalConfig config = new RetrievalConfig("train.jsonl", "meta.id", "Mirip / similar:", "to", 1);
-        config.saveTo(adapter, root.resolve("train.jsonl"));
+        Path adapter = CliFixtures.adapterWithRetrieval(tmp);
         Path json = tmp.resolve("report.json");
         CliFixtures.Run run = CliFixtures.run("eval", "--model", CliFixtures.modelDir().toString(), "--adapter",
                 adapter.toString(), "--data", root.resolve("test.jsonl").toString(), "--schema",
@@ -77,7 +68,7 @@ class EvalCommandTest {
                 json.toString());
         assertEquals(0, run.exitCode(), run.toString());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
-        RetrievalAugmentation rag = config.open(root);
+        RetrievalAugmentation rag = CliFixtures.RETRIEVAL.open(root);
         try (NDManager m = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(CliFixtures.modelDir())) {
             ChatModel chat = new ChatModel(Adapters.load(PretrainedModel.load(CliFixtures.modelDir(), m,
                     DevicePolicy.cpu()), adapter), tok, GenerationConfig.read(CliFixtures.modelDir()));

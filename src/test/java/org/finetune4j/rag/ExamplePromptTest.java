@@ -44,6 +44,15 @@ class ExamplePromptTest {
     }
 
     @Test
+    void withoutExamplesTheConversationIsUnchanged() {
+        ExamplePrompt p = ExamplePrompt.builder().optAnswerField("intent").build();
+        List<ChatMessage> noSystem = List.of(ChatMessage.user("cek saldo"));
+        assertEquals(noSystem, p.withExamples(noSystem, List.of()));
+        List<ChatMessage> withSystem = List.of(ChatMessage.system("JSON"), ChatMessage.user("cek saldo"));
+        assertEquals(withSystem, p.withExamples(withSystem, List.of()));
+    }
+
+    @Test
     void aMissingFieldOrANonJsonAnswerNamesTheExample() {
         ExamplePrompt p = ExamplePrompt.builder().optAnswerField("provider").build();
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> p.block(List.of(SALDO)));
