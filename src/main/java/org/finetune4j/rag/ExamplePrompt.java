@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.chat.Role;
@@ -23,10 +25,12 @@ public final class ExamplePrompt {
 
     private final String header;
     private final String answerField;
+    private final boolean vote;
 
     private ExamplePrompt(Builder b) {
         this.header = b.header;
         this.answerField = b.answerField;
+        this.vote = b.vote;
     }
 
     public static Builder builder() {
@@ -47,11 +51,45 @@ public final class ExamplePrompt {
     }
 
     /**
+     * The text appended to the system message for these search results: {@link #block} of their examples, or with
+     * {@link Builder#optVote} one line with the answer field's value that the results' similarity scores favour
+     * most ("Mirip: transfer"); "" for none.
+     */
+    public String blockOf(List<RetrievedExample> hits) {
+        if (!vote) {
+            return block(hits.stream().map(RetrievedExample::example).toList());
+        }
+        if (hits.isEmpty()) {
+            return "";
+        }
+        // score-weighted vote; LinkedHashMap keeps the best-ranked value first, so it wins a tie
+        Map<String, Double> weight = new LinkedHashMap<>();
+        for (RetrievedExample h : hits) {
+            weight.merge(field(h.example()), (double) h.score(), Double::sum);
+        }
+        String best = null;
+        for (Map.Entry<String, Double> e : weight.entrySet()) {
+            if (best == null || e.getValue() > weight.get(best)) {
+                best = e.getKey();
+            }
+        }
+        return "\n" + header + " " + best;
+    }
+
+    /** {@code conversation} with {@link #blockOf} these search results appended to its system message. */
+    public List<ChatMessage> withRetrieved(List<ChatMessage> conversation, List<RetrievedExample> hits) {
+        return withBlock(conversation, blockOf(hits));
+    }
+
+    /**
      * {@code conversation} with {@link #block} appended to its system message (one is inserted when there is none);
      * unchanged when there are no examples.
      */
     public List<ChatMessage> withExamples(List<ChatMessage> conversation, List<SolvedExample> examples) {
-        String block = block(examples);
+        return withBlock(conversation, block(examples));
+    }
+
+    private static List<ChatMessage> withBlock(List<ChatMessage> conversation, String block) {
         if (block.isEmpty()) {
             return conversation;
         }
@@ -85,6 +123,7 @@ public final class ExamplePrompt {
     public static final class Builder {
         private String header = "Example:";
         private String answerField;
+        private boolean vote;
 
         private Builder() {}
 
@@ -100,7 +139,19 @@ public final class ExamplePrompt {
             return this;
         }
 
+        /**
+         * Show one line instead of the examples: the {@link #optAnswerField} value that the retrieved examples'
+         * similarity scores add up to most — a nearest-neighbour vote, steadier than the single nearest example.
+         */
+        public Builder optVote(boolean vote) {
+            this.vote = vote;
+            return this;
+        }
+
         public ExamplePrompt build() {
+            if (vote && answerField == null) {
+                throw new IllegalArgumentException("a vote needs the answer field it votes on (optAnswerField)");
+            }
             return new ExamplePrompt(this);
         }
     }

@@ -40,8 +40,7 @@ public final class RetrievalAugmentation {
     /** A prompt (ending with the user's message) with the examples most similar to that message. */
     public List<ChatMessage> forPrompt(List<ChatMessage> conversation) {
         String query = lastUserMessage(conversation, "the prompt");
-        List<SolvedExample> found = retriever.search(query, examples).stream().map(RetrievedExample::example).toList();
-        return prompt.withExamples(conversation, found);
+        return prompt.withRetrieved(conversation, retriever.search(query, examples));
     }
 
     /**
@@ -52,9 +51,7 @@ public final class RetrievalAugmentation {
     public TrainingConversation forTraining(TrainingConversation training, String group) {
         Conversation c = training.conversation();
         String query = lastUserMessage(c.messages(), c.source());
-        List<SolvedExample> found = retriever.searchOthers(query, examples, group).stream()
-                .map(RetrievedExample::example).toList();
-        List<ChatMessage> messages = prompt.withExamples(c.messages(), found);
+        List<ChatMessage> messages = prompt.withRetrieved(c.messages(), retriever.searchOthers(query, examples, group));
         int shift = messages.size() - c.messages().size();
         Set<Integer> excluded = new HashSet<>();
         for (int i : training.excludedTurns()) {

@@ -34,7 +34,9 @@ import org.finetune4j.io.AtomicFiles;
  *                          uses groups: a training conversation is never shown an example of its own group.
  * @param header            the words before each example in the system message
  * @param answerField       show only this field of each JSON answer, or null for the whole answer
- * @param examplesPerPrompt how many examples each prompt is shown
+ * @param examplesPerPrompt how many examples each prompt is shown (with {@code vote}: how many vote)
+ * @param vote              show one line, the {@code answer_field} value the retrieved examples' similarity scores
+ *                          favour most ({@link ExamplePrompt.Builder#optVote}); null = false
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RetrievalConfig(
@@ -42,7 +44,8 @@ public record RetrievalConfig(
         @JsonProperty("group_key") String groupKey,
         @JsonProperty("header") String header,
         @JsonProperty("answer_field") String answerField,
-        @JsonProperty("examples_per_prompt") int examplesPerPrompt) {
+        @JsonProperty("examples_per_prompt") int examplesPerPrompt,
+        @JsonProperty("vote") Boolean vote) {
 
     /** The config's file name in a model or adapter directory. */
     public static final String FILE_NAME = "retrieval.json";
@@ -66,11 +69,21 @@ public record RetrievalConfig(
         }
         groupKey = groupKey == null || groupKey.isBlank() ? null : groupKey;
         answerField = answerField == null || answerField.isBlank() ? null : answerField;
+        vote = Boolean.TRUE.equals(vote);
+        if (vote && answerField == null) {
+            throw new IllegalArgumentException("vote needs the answer_field it votes on");
+        }
+    }
+
+    /** Settings without a vote: each retrieved example is shown. */
+    public RetrievalConfig(String examples, String groupKey, String header, String answerField,
+            int examplesPerPrompt) {
+        this(examples, groupKey, header, answerField, examplesPerPrompt, false);
     }
 
     /** How the examples are written into the system message. */
     public ExamplePrompt prompt() {
-        ExamplePrompt.Builder b = ExamplePrompt.builder().optHeader(header);
+        ExamplePrompt.Builder b = ExamplePrompt.builder().optHeader(header).optVote(vote);
         if (answerField != null) {
             b.optAnswerField(answerField);
         }
@@ -138,7 +151,7 @@ public record RetrievalConfig(
     public void saveTo(Path dir, Path examplesSource) throws IOException {
         AtomicFiles.copy(examplesSource, dir.resolve(EXAMPLES_FILE_NAME));
         RetrievalConfig saved = new RetrievalConfig(EXAMPLES_FILE_NAME, groupKey, header, answerField,
-                examplesPerPrompt);
+                examplesPerPrompt, vote);
         AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(saved) + "\n");
     }
 

@@ -61,9 +61,10 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--neftune-alpha", defaultValue = "0",
             description = "NEFTune noise on the input embeddings while training, e.g. 5 (default 0: off)")
     double neftuneAlpha;
-    @Option(names = "--retrieval", defaultValue = "INTENT",
+    @Option(names = "--retrieval", defaultValue = "INTENT_VOTE",
             description = "show every prompt, in training and in use, the most similar training conversation: "
-                    + "NONE, INTENT (its message and intent) or WHOLE_ANSWER (its message and JSON answer); "
+                    + "NONE, INTENT (its message and intent), WHOLE_ANSWER (its message and JSON answer) or INTENT_VOTE "
+                    + "(only the intent the 7 most similar vote for); "
                     + "default ${DEFAULT-VALUE}")
     PaymentsRecipe.Retrieval retrieval;
     @Option(names = "--retrieved-examples", defaultValue = "" + PaymentsRecipe.RETRIEVED_EXAMPLES,

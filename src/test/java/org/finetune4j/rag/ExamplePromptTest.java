@@ -43,6 +43,31 @@ class ExamplePromptTest {
                 ChatMessage.user("cek saldo")), out);
     }
 
+    private static SolvedExample intent(String message, String intent) {
+        return new SolvedExample(message, "{\"intent\":\"" + intent + "\"}", "");
+    }
+
+    @Test
+    void aVoteShowsTheIntentTheScoresFavour() {
+        ExamplePrompt p = ExamplePrompt.builder().optHeader("Mirip:").optAnswerField("intent").optVote(true).build();
+        List<RetrievedExample> hits = List.of(new RetrievedExample(0, intent("tf 5rb ke budi", "transfer"), 9f),
+                new RetrievedExample(1, intent("minta 5rb dari budi", "request_money"), 6f),
+                new RetrievedExample(2, intent("tagih budi 5rb", "request_money"), 5f));
+        // 6 + 5 outweigh the nearest example's 9
+        assertEquals("\nMirip: request_money", p.blockOf(hits));
+        assertEquals(List.of(ChatMessage.system("JSON\nMirip: request_money"), ChatMessage.user("budi 5rb")),
+                p.withRetrieved(List.of(ChatMessage.system("JSON"), ChatMessage.user("budi 5rb")), hits));
+        // a tie goes to the best-ranked value; one hit is its own vote; none shows nothing
+        assertEquals("\nMirip: transfer", p.blockOf(List.of(hits.get(0),
+                new RetrievedExample(1, intent("minta", "request_money"), 9f))));
+        assertEquals("\nMirip: request_money", p.blockOf(hits.subList(1, 2)));
+        assertEquals("", p.blockOf(List.of()));
+        // without a vote, search results are shown as their examples
+        ExamplePrompt lines = ExamplePrompt.builder().optHeader("Mirip:").optAnswerField("intent").build();
+        assertEquals(lines.block(hits.stream().map(RetrievedExample::example).toList()), lines.blockOf(hits));
+        assertThrows(IllegalArgumentException.class, () -> ExamplePrompt.builder().optVote(true).build());
+    }
+
     @Test
     void withoutExamplesTheConversationIsUnchanged() {
         ExamplePrompt p = ExamplePrompt.builder().optAnswerField("intent").build();

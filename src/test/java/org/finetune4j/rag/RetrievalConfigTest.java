@@ -70,6 +70,22 @@ class RetrievalConfigTest {
     }
 
     @Test
+    void aVotingConfigIsSavedWithItsVote() throws IOException {
+        Path source = examples();
+        RetrievalConfig vote = new RetrievalConfig("train.jsonl", "meta.template", "Mirip:", "intent", 3, true);
+        Path model = tmp.resolve("model");
+        vote.saveTo(model, source);
+        assertEquals(new RetrievalConfig(RetrievalConfig.EXAMPLES_FILE_NAME, "meta.template", "Mirip:", "intent", 3,
+                true), RetrievalConfig.find(model).orElseThrow());
+        RetrievalAugmentation loaded = RetrievalConfig.load(model).orElseThrow();
+        // the three nearest of "cek saldo dana dong" are the balance checks: one line, their intent
+        assertEquals(SYSTEM + "\nMirip: check_balance", loaded.forPrompt(prompt("cek saldo dana dong")).get(0).content());
+        loaded.retriever().close();
+        assertThrows(IllegalArgumentException.class, () -> new RetrievalConfig("x", null, "h", null, 1, true));
+        assertFalse(new RetrievalConfig("x", null, "h", "intent", 1, null).vote());
+    }
+
+    @Test
     void aDirectoryWithoutAConfigHasNoRetrieval() throws IOException {
         assertFalse(RetrievalConfig.find(tmp).isPresent());
         assertFalse(RetrievalConfig.load(tmp).isPresent());

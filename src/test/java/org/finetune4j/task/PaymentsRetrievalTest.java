@@ -133,4 +133,33 @@ class PaymentsRetrievalTest {
             assertTrue(lines[lines.length - 1].startsWith("{\"intent\":"), lines[lines.length - 1]);
         }
     }
+
+    @Test
+    void theVoteOfSevenSimilarRequestsIsRightMoreOftenThanTheNearestAlone() throws Exception {
+        List<TrainingConversation> test = ChatDatasetReader.builder().build().read(TASK.resolve("test.jsonl"))
+                .conversations().subList(0, 300);
+        int nearest = 0;
+        int voted = 0;
+        try (PaymentsRetrieval vote = PaymentsRetrieval.open(TASK, PaymentsRetrieval.Shown.INTENT_VOTE)) {
+            for (TrainingConversation t : test) {
+                List<ChatMessage> m = t.conversation().messages();
+                String gold = JSON.readTree(m.get(2).content()).get("intent").asText();
+                String system = vote.augmentation().forPrompt(m.subList(0, 2)).get(0).content();
+                assertTrue(system.startsWith(m.get(0).content() + "\nMirip: "), system);
+                voted += system.endsWith("\nMirip: " + gold) ? 1 : 0;
+                nearest += intents.augmentation().forPrompt(m.subList(0, 2)).get(0).content().endsWith(" = " + gold)
+                        ? 1 : 0;
+            }
+            // a training conversation's voters are of other templates only
+            TrainingConversation own = vote.augmentTraining(train.subList(0, 1)).get(0);
+            String template = PaymentsRetrieval.template(train.get(0).conversation());
+            String message = train.get(0).conversation().messages().get(1).content();
+            assertTrue(vote.augmentation().retriever().searchOthers(message, PaymentsRetrieval.VOTERS, template)
+                    .stream().noneMatch(h -> h.example().group().equals(template)));
+            assertTrue(own.conversation().messages().get(0).content().matches("(?s).*\nMirip: [a-z_]+"));
+        }
+        // measured over all 500: 85.4 % nearest, 89.4 % voted
+        assertTrue(voted > nearest, voted + " voted vs " + nearest + " nearest of 300");
+        assertTrue(voted >= 255, voted + " of 300");
+    }
 }
