@@ -15,10 +15,12 @@ import org.finetune4j.chat.Role;
  * How retrieved examples are written into a conversation: appended to its system message (one is inserted at the
  * start when there is none), one line per example after a header.
  *
- * <p>Two forms. By default an example is shown whole: its message on one line, its answer on the next — a worked
+ * <p>Three forms. By default an example is shown whole: its message on one line, its answer on the next — a worked
  * example. With {@link Builder#optAnswerField} only one field of a JSON answer is shown, on the message's line
  * ({@code "Mirip / similar: saldo gw brp = check_balance"}): a few tokens instead of a whole answer, for when the
- * example is there to say what kind of request a message is.
+ * example is there to say what kind of request a message is. With {@link Builder#optVote} as well, the examples
+ * are not shown at all: one line gives the field value they vote for, each weighted by its similarity score
+ * ({@code "Mirip: check_balance"}) — a nearest-neighbour classifier's answer as a hint.
  */
 public final class ExamplePrompt {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +39,15 @@ public final class ExamplePrompt {
         return new Builder();
     }
 
-    /** The text appended to the system message for these examples ("" for none). */
+    /** The text appended to the system message for these examples ("" for none; a vote weighs each alike). */
     public String block(List<SolvedExample> examples) {
+        if (vote) {
+            List<RetrievedExample> alike = new ArrayList<>(examples.size());
+            for (int i = 0; i < examples.size(); i++) {
+                alike.add(new RetrievedExample(i, examples.get(i), 1f));
+            }
+            return blockOf(alike);
+        }
         StringBuilder sb = new StringBuilder();
         for (SolvedExample e : examples) {
             if (answerField == null) {

@@ -62,6 +62,8 @@ class ExamplePromptTest {
                 new RetrievedExample(1, intent("minta", "request_money"), 9f))));
         assertEquals("\nMirip: request_money", p.blockOf(hits.subList(1, 2)));
         assertEquals("", p.blockOf(List.of()));
+        // examples without scores vote alike: two request_money outvote one transfer
+        assertEquals("\nMirip: request_money", p.block(hits.stream().map(RetrievedExample::example).toList()));
         // without a vote, search results are shown as their examples
         ExamplePrompt lines = ExamplePrompt.builder().optHeader("Mirip:").optAnswerField("intent").build();
         assertEquals(lines.block(hits.stream().map(RetrievedExample::example).toList()), lines.blockOf(hits));
