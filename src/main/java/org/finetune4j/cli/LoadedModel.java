@@ -28,8 +28,8 @@ import org.finetune4j.tokenizer.HfTokenizer;
  * @param tokenizer  the model's tokenizer
  * @param generation the model's {@code generation_config.json}
  */
-record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer, GenerationConfig generation, NDManager root)
-        implements AutoCloseable {
+record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer, GenerationConfig generation,
+        NDManager root) implements AutoCloseable {
 
     static LoadedModel open(ModelOptions options) throws IOException {
         Path dir = ModelLocator.resolve(options.model, options.revision, ModelLocator.Options.defaults());
@@ -37,7 +37,8 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
         try {
             LlamaForCausalLM base = PretrainedModel.load(dir, root, DevicePolicy.fromEnvironment());
             CausalLM model = options.adapter == null ? base : Adapters.load(base, options.adapter);
-            return new LoadedModel(dir, options.adapter, model, HfTokenizer.load(dir), GenerationConfig.read(dir), root);
+            return new LoadedModel(dir, options.adapter, model, HfTokenizer.load(dir), GenerationConfig.read(dir),
+                    root);
         } catch (IOException | RuntimeException e) {
             root.close();
             throw e;

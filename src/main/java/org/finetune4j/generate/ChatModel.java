@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -85,7 +86,7 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
      * fine-tuned with retrieved examples in its prompts (default: none).
      */
     public ChatModel optPromptAugmentation(UnaryOperator<List<ChatMessage>> augmentation) {
-        this.promptAugmentation = java.util.Objects.requireNonNull(augmentation, "augmentation");
+        this.promptAugmentation = Objects.requireNonNull(augmentation, "augmentation");
         return this;
     }
 

@@ -353,12 +353,12 @@ public final class Guide {
         try (HfTokenizer tok = HfTokenizer.load(modelDir)) {
             data = trainingData(tok);
         }
+        PaymentsRetrieval rag = retrieval();
         return TechniqueComparison.builder().setModelDir(modelDir).setTrainData(data)
                 .setEvalExamples(PaymentsEvaluation.examples(taskDir().resolve("test.jsonl"), budget().evalLimit()))
                 .setObjective(PaymentsEvaluation.objective(taskDir())).optTrainerConfig(Guide::trainerConfig)
                 .optSeed(SEED).optMaxNewTokens(128).optLog(System.out::println)
-                .optPromptAugmentation(retrieval() == null ? UnaryOperator.identity()
-                        : retrieval().augmentation()::forPrompt)
+                .optPromptAugmentation(rag == null ? UnaryOperator.identity() : rag.augmentation()::forPrompt)
                 .build().run(techniques);
     }
 }

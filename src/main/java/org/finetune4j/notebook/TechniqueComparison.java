@@ -313,7 +313,6 @@ public final class TechniqueComparison {
             return this;
         }
 
-        /** Receives one line when a technique starts and one with its numbers when it is done. */
         /**
          * How every evaluation prompt is rewritten before generation (default: not at all), e.g. with the retrieved
          * examples the training data was augmented with.
@@ -323,6 +322,7 @@ public final class TechniqueComparison {
             return this;
         }
 
+        /** Receives one line when a technique starts and one with its numbers when it is done. */
         public Builder optLog(Consumer<String> log) {
             this.log = Objects.requireNonNull(log, "log");
             return this;

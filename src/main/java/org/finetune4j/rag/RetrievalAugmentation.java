@@ -1,9 +1,11 @@
 package org.finetune4j.rag;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.Conversation;
 import org.finetune4j.data.TrainingConversation;
@@ -51,13 +53,24 @@ public final class RetrievalAugmentation {
     public TrainingConversation forTraining(TrainingConversation training, String group) {
         Conversation c = training.conversation();
         String query = lastUserMessage(c.messages(), c.source());
-        List<ChatMessage> messages = prompt.withRetrieved(c.messages(), retriever.searchOthers(query, examples, group));
+        List<ChatMessage> messages = prompt.withRetrieved(c.messages(),
+                retriever.searchOthers(query, examples, group));
         int shift = messages.size() - c.messages().size();
         Set<Integer> excluded = new HashSet<>();
         for (int i : training.excludedTurns()) {
             excluded.add(i + shift);
         }
         return new TrainingConversation(new Conversation(messages, c.meta(), c.source()), excluded);
+    }
+
+    /** {@link #forTraining} of each conversation, its group given by {@code groupOf}. */
+    public List<TrainingConversation> forTraining(List<TrainingConversation> conversations,
+            Function<Conversation, String> groupOf) {
+        List<TrainingConversation> out = new ArrayList<>(conversations.size());
+        for (TrainingConversation t : conversations) {
+            out.add(forTraining(t, groupOf.apply(t.conversation())));
+        }
+        return out;
     }
 
     private static String lastUserMessage(List<ChatMessage> conversation, String where) {

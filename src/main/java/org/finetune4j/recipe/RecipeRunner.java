@@ -262,14 +262,7 @@ public final class RecipeRunner {
 
     /** Each conversation with its retrieved examples (never its own group's), as training sees them. */
     private List<TrainingConversation> augment(List<TrainingConversation> conversations, RetrievalAugmentation rag) {
-        if (rag == null) {
-            return conversations;
-        }
-        List<TrainingConversation> out = new ArrayList<>(conversations.size());
-        for (TrainingConversation t : conversations) {
-            out.add(rag.forTraining(t, recipe.retrieval().group(t.conversation())));
-        }
-        return out;
+        return rag == null ? conversations : rag.forTraining(conversations, recipe.retrieval()::group);
     }
 
     private Data buildData(HfTokenizer tok, RetrievalAugmentation rag) throws IOException {

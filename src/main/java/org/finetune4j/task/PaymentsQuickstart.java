@@ -63,8 +63,8 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     double neftuneAlpha;
     @Option(names = "--retrieval", defaultValue = "INTENT_VOTE",
             description = "show every prompt, in training and in use, the most similar training conversation: "
-                    + "NONE, INTENT (its message and intent), WHOLE_ANSWER (its message and JSON answer) or INTENT_VOTE "
-                    + "(only the intent the 7 most similar vote for); "
+                    + "NONE, INTENT (its message and intent), WHOLE_ANSWER (its message and JSON answer) or "
+                    + "INTENT_VOTE (only the intent the 7 most similar vote for); "
                     + "default ${DEFAULT-VALUE}")
     PaymentsRecipe.Retrieval retrieval;
     @Option(names = "--retrieved-examples", defaultValue = "" + PaymentsRecipe.RETRIEVED_EXAMPLES,

@@ -3,7 +3,6 @@ package org.finetune4j.task;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.data.Conversation;
@@ -103,11 +102,7 @@ public final class PaymentsRetrieval implements AutoCloseable {
 
     /** Training conversations with their retrieved example (never one of their own template). */
     public List<TrainingConversation> augmentTraining(List<TrainingConversation> conversations) {
-        List<TrainingConversation> out = new ArrayList<>(conversations.size());
-        for (TrainingConversation t : conversations) {
-            out.add(augmentation.forTraining(t, config.group(t.conversation())));
-        }
-        return out;
+        return augmentation.forTraining(conversations, config::group);
     }
 
     /** {@code model}, shown the retrieved example before every answer. */

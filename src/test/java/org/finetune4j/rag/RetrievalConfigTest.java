@@ -79,7 +79,8 @@ class RetrievalConfigTest {
                 true), RetrievalConfig.find(model).orElseThrow());
         RetrievalAugmentation loaded = RetrievalConfig.load(model).orElseThrow();
         // the three nearest of "cek saldo dana dong" are the balance checks: one line, their intent
-        assertEquals(SYSTEM + "\nMirip: check_balance", loaded.forPrompt(prompt("cek saldo dana dong")).get(0).content());
+        assertEquals(SYSTEM + "\nMirip: check_balance",
+                loaded.forPrompt(prompt("cek saldo dana dong")).get(0).content());
         loaded.retriever().close();
         assertThrows(IllegalArgumentException.class, () -> new RetrievalConfig("x", null, "h", null, 1, true));
         assertFalse(new RetrievalConfig("x", null, "h", "intent", 1, null).vote());
