@@ -116,7 +116,8 @@ public final class Bench implements Callable<Integer> {
                     long[][] ids = randomTokens(r, shape.batch, shape.seq, c.vocabSize());
                     long t0 = System.nanoTime();
                     try (NDManager step = model.resources().newStepManager()) {
-                        model.forward(StandardBackprop.input(TokenBatch.ofFullRows(ids), step)).getFloat(0, 0, 0);
+                        model.forward(StandardBackprop.input(TokenBatch.ofFullRows(ids), step)).get(0, 0, 0)
+                                .toType(ai.djl.ndarray.types.DataType.FLOAT32, false).getFloat();
                     }
                     if (i >= 3) { // warm-up excluded
                         prefillSeconds += (System.nanoTime() - t0) / 1e9;
@@ -154,7 +155,7 @@ public final class Bench implements Callable<Integer> {
                 System.out.println();
                 System.out.println("| measure | value |");
                 System.out.println("|---|---|");
-                System.out.println("| fp32 matmul 2048³ (best of 3) | " + f(matmul) + " GFLOP/s |");
+                System.out.println("| " + policy.computeType() + " matmul 2048³ (best of 3) | " + f(matmul) + " GFLOP/s |");
                 System.out.println("| prefill B=" + shape.batch + " T=" + shape.seq + " | " + f(prefillTps) + " tok/s, "
                         + f(prefillGflops) + " GFLOP/s (" + String.format(Locale.ROOT, "%.2f", prefillGflops / matmul)
                         + " of matmul) |");
@@ -273,8 +274,8 @@ public final class Bench implements Callable<Integer> {
                 // reading at the start can catch the machine slow (CPU frequency, a noisy neighbour) and flatter
                 // the ratio.
                 double matmulAfter = MatmulRate.gflops(policy, 2048, 3);
-                System.out.printf(Locale.ROOT, "fp32 matmul 2048³, best of 3: %.1f GFLOP/s before, %.1f after%n",
-                        matmulBefore, matmulAfter);
+                System.out.printf(Locale.ROOT, "%s matmul 2048³, best of 3: %.1f GFLOP/s before, %.1f after%n",
+                        policy.computeType(), matmulBefore, matmulAfter);
                 double matmul = Math.max(matmulBefore, matmulAfter);
                 double seconds = (timing[1] - timing[0]) / 1e9;
                 double stepsTimed = steps - UNTIMED_STEPS;

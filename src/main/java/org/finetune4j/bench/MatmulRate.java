@@ -11,17 +11,21 @@ import org.finetune4j.runtime.Djl;
 public final class MatmulRate {
     private MatmulRate() {}
 
-    /** Best of {@code repeats} fp32 (n×n)·(n×n) products, in GFLOP/s. */
+    /**
+     * Best of {@code repeats} (n×n)·(n×n) products in the policy's compute dtype (float32 on the CPU), in
+     * GFLOP/s: the yardstick is the matmul the model itself runs.
+     */
     public static double gflops(DevicePolicy policy, int n, int repeats) {
         try (NDManager m = Djl.engine().newBaseManager(policy.device())) {
-            NDArray a = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32);
-            NDArray b = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32);
+            DataType type = policy.computeType();
+            NDArray a = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32).toType(type, false);
+            NDArray b = m.randomUniform(-1, 1, new Shape(n, n), DataType.FLOAT32).toType(type, false);
             a.matMul(b).close(); // warm-up
             double best = Double.MAX_VALUE;
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
                 NDArray c = a.matMul(b);
-                c.getFloat(0, 0); // forces completion on asynchronous devices
+                c.get(0, 0).toType(DataType.FLOAT32, false).getFloat(); // forces completion on asynchronous devices
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                 c.close();
             }

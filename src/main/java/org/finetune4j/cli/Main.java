@@ -22,7 +22,7 @@ import picocli.CommandLine.Option;
         description = "Fine-tune Llama-family models with LoRA, QLoRA and other PEFT methods on the JVM.",
         subcommands = {TrainCommand.class, EvalCommand.class, GenerateCommand.class, ChatCommand.class,
                 MergeCommand.class, DownloadCommand.class, PaymentsQuickstart.class, PretrainTinyBase.class,
-                Bench.class, KernelCommand.class})
+                Bench.class, KernelCommand.class, DoctorCommand.class})
 public final class Main implements Callable<Integer> {
     /** Exit code of a run that failed. */
     public static final int RUN_FAILURE = 1;

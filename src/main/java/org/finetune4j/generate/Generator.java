@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.finetune4j.io.NDArrays;
+import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.llama.ForwardInput;
 import org.finetune4j.model.llama.KvCache;
-import org.finetune4j.model.CausalLM;
 
 /**
  * Autoregressive generation with a KV cache, for a batch of prompts at once.
@@ -89,9 +90,9 @@ public final class Generator {
             float[] logits;
             try (NDManager step = gen.newSubManager()) {
                 NDArray ids = step.create(prefill, new Shape(b, maxPrompt));
-                logits = model.forward(ForwardInput.builder().setInputIds(ids).optCache(cache)
+                logits = NDArrays.floats(model.forward(ForwardInput.builder().setInputIds(ids).optCache(cache)
                         .optSegments(prefix(segments, maxPrompt)).optPositions(positions)
-                        .optLastPositionOnly(true).build()).toFloatArray(); // (B·V)
+                        .optLastPositionOnly(true).build())); // (B·V)
             }
             int vocab = model.config().vocabSize();
             for (int s = 0; s < maxNew; s++) {
@@ -133,9 +134,9 @@ public final class Generator {
                 }
                 try (NDManager step = gen.newSubManager()) {
                     NDArray ids = step.create(next, new Shape(b, 1));
-                    logits = model.forward(ForwardInput.builder().setInputIds(ids).optCache(cache)
+                    logits = NDArrays.floats(model.forward(ForwardInput.builder().setInputIds(ids).optCache(cache)
                             .optSegments(prefix(segments, past + 1)).optPositions(nextPos)
-                            .optLastPositionOnly(true).build()).toFloatArray();
+                            .optLastPositionOnly(true).build()));
                 }
             }
         }

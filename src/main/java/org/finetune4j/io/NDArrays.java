@@ -25,14 +25,14 @@ public final class NDArrays {
      *
      * @param target element type of the result; {@code null} means FLOAT32 for floating-point tensors and
      *               the matching integer type otherwise (I16 becomes INT32: INT16 arrays abort DJL 0.36).
-     *               BFLOAT16 is accepted only on a GPU device.
-     * @throws IllegalArgumentException for BFLOAT16 on CPU, INT16, or a dtype DJL cannot hold (F8, U16, U32, U64)
+     *               BFLOAT16 is refused: DJL 0.36's JNI has no code for it and aborts the JVM, on CPU
+     *               and CUDA alike; BF16 tensors are widened on the host instead.
+     * @throws IllegalArgumentException for BFLOAT16, INT16, or a dtype DJL cannot hold (F8, U16, U32, U64)
      */
     public static NDArray toNDArray(NDManager m, HostTensor t, DataType target) {
-        boolean gpu = m.getDevice().isGpu();
-        if (target == DataType.BFLOAT16 && !gpu) {
-            throw new IllegalArgumentException("BFLOAT16 arrays are not supported on " + m.getDevice()
-                    + " (toType(BFLOAT16) aborts the PyTorch CPU build); use FLOAT32 for " + t);
+        if (target == DataType.BFLOAT16) {
+            throw new IllegalArgumentException("BFLOAT16 arrays abort DJL 0.36's PyTorch JNI (it has no dtype code"
+                    + " for them); use FLOAT32 or FLOAT16 for " + t);
         }
         if (target == DataType.INT16) {
             throw new IllegalArgumentException("INT16 arrays abort the PyTorch engine of DJL 0.36; use INT32 for " + t);
@@ -43,8 +43,8 @@ public final class NDArrays {
                 : t.dtype() == TensorDType.I16 ? DataType.INT32
                 : djlType(t.dtype());
         NDArray created;
-        if ((t.dtype() == TensorDType.BF16 && !gpu) || (t.dtype() == TensorDType.F16 && want != DataType.FLOAT16)) {
-            // Widen on the Java side: exact, and never asks the CPU engine for a bfloat16 array.
+        if (t.dtype() == TensorDType.BF16 || (t.dtype() == TensorDType.F16 && want != DataType.FLOAT16)) {
+            // Widen on the Java side: exact, and never asks the engine for a bfloat16 array.
             created = m.create(widenHalf(t), shape, DataType.FLOAT32);
         } else if (t.dtype() == TensorDType.I16) {
             created = m.create(widenI16(t), shape, DataType.INT32);
@@ -57,6 +57,19 @@ public final class NDArrays {
         NDArray converted = created.toType(want, false);
         created.close();
         return converted;
+    }
+
+    /**
+     * The values of a floating-point array as Java floats; half-precision arrays (a GPU policy) are widened
+     * first, since DJL's {@code toFloatArray} accepts float32 only.
+     */
+    public static float[] floats(NDArray a) {
+        if (a.getDataType() == DataType.FLOAT32) {
+            return a.toFloatArray();
+        }
+        try (NDArray wide = a.toType(DataType.FLOAT32, false)) {
+            return wide.toFloatArray();
+        }
     }
 
     /**

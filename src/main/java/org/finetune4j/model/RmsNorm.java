@@ -6,8 +6,12 @@ import org.finetune4j.model.kernels.FusedKernel;
 import org.finetune4j.model.kernels.FusedOps;
 
 /**
- * LlamaRMSNorm: {@code weight ⊙ x / sqrt(mean(x²) + eps)}, no mean subtraction, no bias. The statistics
- * are computed in float32 and the result cast back before the weight multiplies it, as HF does.
+ * LlamaRMSNorm: {@code weight ⊙ x / sqrt(mean(x²) + eps)}, no mean subtraction, no bias.
+ *
+ * <p>Half-precision inputs stay in their dtype: HF upcasts to float32 and casts back, but DJL's
+ * {@code toType} runs without autograd, so a cast inside the graph would cut the gradient. libtorch's
+ * CUDA mean of a bfloat16 tensor accumulates in float32 anyway; only the rounding of x² and of the
+ * result to bfloat16 differs from HF (relative 2⁻⁸).
  */
 public final class RmsNorm extends Module {
     private final Parameter weight;
@@ -24,13 +28,8 @@ public final class RmsNorm extends Module {
         if (FusedOps.isActive(FusedKernel.RMS_NORM, t)) {
             return FusedOps.rmsNorm(x, weight.getArray(), eps);
         }
-        boolean half = t == ai.djl.ndarray.types.DataType.FLOAT16 || t == ai.djl.ndarray.types.DataType.BFLOAT16;
-        NDArray xf = half ? x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false) : x;
-        NDArray variance = xf.square().mean(new int[] {-1}, true); // (…, 1)
-        NDArray y = xf.div(variance.add(eps).sqrt()); // a 0-d eps does not change the float32 result type
-        if (half) {
-            y = y.toType(t, false);
-        }
+        NDArray variance = x.square().mean(new int[] {-1}, true); // (…, 1)
+        NDArray y = x.div(variance.add(eps).sqrt()); // a 0-d eps does not change the result type
         return y.mul(weight.getArray());
     }
 

@@ -3,15 +3,20 @@ package org.finetune4j.runtime;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.util.cuda.CudaUtils;
 
 /**
  * Where tensors live and in which floating-point type the model computes.
  *
- * <p>CUDA is picked automatically when DJL sees a GPU, else the CPU. On the CPU everything is float32:
- * this libtorch build aborts the JVM on {@code toType(BFLOAT16)} on CPU, and CPU half-precision
- * matmuls are slow anyway. On a GPU, bfloat16 where the card supports it (compute capability 8.0+,
- * Ampere and newer), else float16.
+ * <p>CUDA is picked automatically when DJL sees a GPU, else the CPU, and both compute in float32 by
+ * default. bfloat16 is not offered: DJL 0.36's PyTorch JNI maps no dtype code to bfloat16 and aborts the
+ * JVM on the first bfloat16 tensor, on the CPU and on CUDA alike (seen on an H200, 2026-11-27), so
+ * checkpoints stored in bfloat16 are widened on the host while loading. float16 can be chosen with
+ * {@code FINETUNE4J_DTYPE=fp16}: activations and frozen weights in float16, trainable parameters with
+ * float32 master copies in the optimizer, the loss in float32; without loss scaling, which finetune4j
+ * does not do, it suits inference and short runs better than long training.
+ *
+ * <p>{@code FINETUNE4J_DEVICE} (cpu | gpu | auto) and {@code FINETUNE4J_DTYPE} (auto | fp32 | fp16)
+ * override the choice.
  *
  * @param device      where parameters and activations live
  * @param computeType the dtype of frozen weights and activations
@@ -23,40 +28,55 @@ public record DevicePolicy(Device device, DataType computeType) {
         return new DevicePolicy(Device.cpu(), DataType.FLOAT32);
     }
 
-    /** The best device DJL finds, with its preferred dtype. */
+    /** The best device DJL finds, computing in float32. */
     public static DevicePolicy auto() {
         Engine engine = Djl.engine();
         if (engine.getGpuCount() > 0) {
-            Device gpu = Device.gpu(0);
-            return new DevicePolicy(gpu, supportsBf16(gpu) ? DataType.BFLOAT16 : DataType.FLOAT16);
+            return new DevicePolicy(Device.gpu(0), DataType.FLOAT32);
         }
         return cpu();
     }
 
-    /** The policy named by {@code FINETUNE4J_DEVICE} (cpu | gpu | auto), defaulting to auto. */
+    /**
+     * The policy named by {@code FINETUNE4J_DEVICE} (cpu | gpu | auto, default auto) and
+     * {@code FINETUNE4J_DTYPE} (auto | fp32 | fp16, default auto).
+     */
     public static DevicePolicy fromEnvironment() {
-        String v = System.getenv().getOrDefault("FINETUNE4J_DEVICE", "auto");
-        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
+        return fromSettings(System.getenv("FINETUNE4J_DEVICE"), System.getenv("FINETUNE4J_DTYPE"));
+    }
+
+    /** {@link #fromEnvironment()} for given values (null = unset). */
+    static DevicePolicy fromSettings(String deviceSetting, String dtypeSetting) {
+        String v = deviceSetting == null ? "auto" : deviceSetting;
+        DevicePolicy p = switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "cpu" -> cpu();
             case "auto", "" -> auto();
             case "gpu", "cuda" -> {
-                DevicePolicy p = auto();
-                if (!p.device().isGpu()) {
+                DevicePolicy g = auto();
+                if (!g.device().isGpu()) {
                     throw new IllegalStateException("FINETUNE4J_DEVICE=" + v + " but DJL finds no GPU");
                 }
-                yield p;
+                yield g;
             }
             default -> throw new IllegalArgumentException("FINETUNE4J_DEVICE must be cpu, gpu or auto, got " + v);
         };
+        return p.withDtype(dtypeSetting);
     }
 
-    private static boolean supportsBf16(Device gpu) {
-        try {
-            String cc = CudaUtils.getComputeCapability(gpu.getDeviceId()); // e.g. "90"
-            return Integer.parseInt(cc) >= 80;
-        } catch (RuntimeException | LinkageError e) {
-            return false;
-        }
+    /** This device with the dtype named by a {@code FINETUNE4J_DTYPE} value (null or auto: unchanged). */
+    DevicePolicy withDtype(String setting) {
+        String d = setting == null ? "auto" : setting.toLowerCase(java.util.Locale.ROOT);
+        DataType type = switch (d) {
+            case "auto", "" -> computeType;
+            case "fp32", "float32" -> DataType.FLOAT32;
+            case "fp16", "float16" -> DataType.FLOAT16;
+            case "bf16", "bfloat16" -> throw new IllegalArgumentException("FINETUNE4J_DTYPE=" + setting
+                    + ": DJL 0.36's PyTorch JNI has no bfloat16 (it aborts the JVM on the first bfloat16 tensor);"
+                    + " use fp32, or fp16 on a GPU");
+            default -> throw new IllegalArgumentException("FINETUNE4J_DTYPE must be auto, fp32 or fp16, got "
+                    + setting);
+        };
+        return new DevicePolicy(device, type);
     }
 
     public boolean isGpu() {

@@ -94,7 +94,7 @@ public final class PaymentsQuickstart implements Callable<Integer> {
                     rag.augmentation().retriever().examples().size(), (System.nanoTime() - t0) / 1e9);
         }
         try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(modelDir)) {
-            LlamaForCausalLM base = PretrainedModel.load(modelDir, root, DevicePolicy.auto());
+            LlamaForCausalLM base = PretrainedModel.load(modelDir, root, DevicePolicy.fromEnvironment());
             GenerationConfig gen = GenerationConfig.read(modelDir);
             Path test = taskDir.resolve("test.jsonl");
             Path examples = taskDir.resolve("examples.jsonl");

@@ -2,6 +2,8 @@ package org.finetune4j.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
@@ -33,11 +35,17 @@ import org.finetune4j.io.TensorDType;
  * where {@code op(Number)} calls are safe (§0).
  *
  * <p>State exists only for trainable parameters (those whose array requires a gradient).
+ *
+ * <p>Half-precision parameters (bfloat16/float16 on a GPU) get a float32 master copy, and their moments
+ * are float32 too: the update is applied to the master and the parameter is overwritten with its
+ * rounding. Without it, an update smaller than half a bfloat16 step of the weight (2⁻⁹ relative) would
+ * be lost, as in mixed-precision training with master weights.
  */
 public final class AdamW implements AutoCloseable {
     private final Map<String, Parameter> params;
     private final Map<String, NDArray> m = new LinkedHashMap<>();
     private final Map<String, NDArray> v = new LinkedHashMap<>();
+    private final Map<String, NDArray> master = new LinkedHashMap<>(); // float32 copies of half parameters
     private final NDManager stateManager;
     private final double beta1;
     private final double beta2;
@@ -65,9 +73,20 @@ public final class AdamW implements AutoCloseable {
         this.stateManager = trainable.values().iterator().next().getArray().getManager().newSubManager();
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             NDArray p = e.getValue().getArray();
-            m.put(e.getKey(), stateManager.zeros(p.getShape(), p.getDataType()));
-            v.put(e.getKey(), stateManager.zeros(p.getShape(), p.getDataType()));
+            DataType stateType = p.getDataType();
+            if (isHalf(stateType)) {
+                stateType = DataType.FLOAT32;
+                NDArray copy = p.toType(DataType.FLOAT32, true);
+                copy.attach(stateManager);
+                master.put(e.getKey(), copy);
+            }
+            m.put(e.getKey(), stateManager.zeros(p.getShape(), stateType));
+            v.put(e.getKey(), stateManager.zeros(p.getShape(), stateType));
         }
+    }
+
+    private static boolean isHalf(DataType t) {
+        return t == DataType.FLOAT16 || t == DataType.BFLOAT16;
     }
 
     public static Builder builder() {
@@ -117,34 +136,52 @@ public final class AdamW implements AutoCloseable {
             if (g == null) {
                 throw new IllegalArgumentException("no gradient for trainable parameter " + name);
             }
-            NDArray p = e.getValue().getArray();
-            NDArray mi = m.get(name);
-            NDArray vi = v.get(name);
-            if (decays(name)) {
-                p.muli(1 - lr * weightDecay);
+            NDArray param = e.getValue().getArray();
+            NDArray mw = master.get(name);
+            if (mw == null) {
+                step(name, param, g, lr, stepSize, sqrtBc2);
+                continue;
             }
-            mi.muli(beta1);
-            try (NDArray scaled = g.mul(1 - beta1)) {
-                mi.addi(scaled);
+            try (NDArray g32 = g.toType(DataType.FLOAT32, false)) {
+                step(name, mw, g32, lr, stepSize, sqrtBc2);
             }
-            vi.muli(beta2);
-            try (NDArray sq = g.square()) {
-                sq.muli(1 - beta2);
-                vi.addi(sq);
-            }
-            try (NDArray denom = vi.sqrt()) {
-                denom.divi(sqrtBc2).addi(eps);
-                try (NDArray upd = mi.div(denom)) {
-                    upd.muli(stepSize);
-                    p.subi(upd);
-                }
+            try (NDArray rounded = mw.toType(param.getDataType(), false)) {
+                param.set(new NDIndex("..."), rounded); // in place: the parameter stays the same autograd leaf
             }
         }
     }
 
-    /** Bytes held by m and v. */
+    /** The AdamW update of {@code p} (the parameter, or its float32 master) from {@code g} of p's dtype. */
+    private void step(String name, NDArray p, NDArray g, double lr, float stepSize, float sqrtBc2) {
+        NDArray mi = m.get(name);
+        NDArray vi = v.get(name);
+        if (decays(name)) {
+            p.muli(1 - lr * weightDecay);
+        }
+        mi.muli(beta1);
+        try (NDArray scaled = g.mul(1 - beta1)) {
+            mi.addi(scaled);
+        }
+        vi.muli(beta2);
+        try (NDArray sq = g.square()) {
+            sq.muli(1 - beta2);
+            vi.addi(sq);
+        }
+        try (NDArray denom = vi.sqrt()) {
+            denom.divi(sqrtBc2).addi(eps);
+            try (NDArray upd = mi.div(denom)) {
+                upd.muli(stepSize);
+                p.subi(upd);
+            }
+        }
+    }
+
+    /** Bytes held by m and v (and the float32 masters of half-precision parameters). */
     public long stateBytes() {
         long n = 0;
+        for (NDArray a : master.values()) {
+            n += a.size() * a.getDataType().getNumOfBytes();
+        }
         for (NDArray a : m.values()) {
             n += a.size() * a.getDataType().getNumOfBytes();
         }
@@ -154,9 +191,13 @@ public final class AdamW implements AutoCloseable {
         return n;
     }
 
-    /** {@code exp_avg.<name>}, {@code exp_avg_sq.<name>} (F32) and {@code step} (I64 scalar). */
+    /**
+     * {@code exp_avg.<name>}, {@code exp_avg_sq.<name>} (F32), {@code step} (I64 scalar) and, for
+     * half-precision parameters, {@code master.<name>} (F32).
+     */
     public Map<String, HostTensor> stateDict() {
         Map<String, HostTensor> out = new LinkedHashMap<>();
+        master.forEach((n, a) -> out.put("master." + n, NDArrays.fromNDArray(a, TensorDType.F32)));
         m.forEach((n, a) -> out.put("exp_avg." + n, NDArrays.fromNDArray(a, TensorDType.F32)));
         v.forEach((n, a) -> out.put("exp_avg_sq." + n, NDArrays.fromNDArray(a, TensorDType.F32)));
         ByteBuffer s = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(step).flip();
@@ -182,6 +223,24 @@ public final class AdamW implements AutoCloseable {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("optimizer state does not fit the parameters: " + problems);
         }
+        for (String n : master.keySet()) { // a state saved without masters keeps the parameters' rounding
+            if (state.containsKey("master." + n)) {
+                check(state, "master." + n, master.get(n), problems);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("optimizer state does not fit the parameters: " + problems);
+        }
+        master.forEach((n, a) -> {
+            HostTensor t = state.get("master." + n);
+            if (t != null) {
+                TensorCopy.copyInto(t, a);
+            } else {
+                try (NDArray wide = params.get(n).getArray().toType(DataType.FLOAT32, false)) {
+                    a.set(new NDIndex("..."), wide);
+                }
+            }
+        });
         for (String n : params.keySet()) {
             TensorCopy.copyInto(state.get("exp_avg." + n), m.get(n));
             TensorCopy.copyInto(state.get("exp_avg_sq." + n), v.get(n));

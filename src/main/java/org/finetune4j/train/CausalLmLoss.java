@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import org.finetune4j.data.TokenBatch;
 
@@ -63,13 +65,19 @@ public final class CausalLmLoss {
                     + scored.count() + " scored positions");
         }
         NDArray tgt = step.create(scored.targets(), new Shape(scored.count(), 1));
-        return float32IfHalf(logits).logSoftmax(1).gather(tgt, 1).sum().neg(); // (K, V) -> (K, 1) -> 0-d
+        return logSoftmax(logits, 1).gather(tgt, 1).sum().neg(); // (K, V) -> (K, 1) -> 0-d
     }
 
-    /** Half-precision logits upcast to float32 for the softmax; float32 and float64 stay as they are. */
-    private static NDArray float32IfHalf(NDArray logits) {
+    /**
+     * log-softmax along {@code axis}, computed in float32 for half-precision logits as HF does. The upcast
+     * is log_softmax's own dtype argument, which autograd records; DJL's {@code toType} would not.
+     */
+    static NDArray logSoftmax(NDArray logits, int axis) {
         DataType type = logits.getDataType();
-        return type == DataType.FLOAT16 || type == DataType.BFLOAT16 ? logits.toType(DataType.FLOAT32, false) : logits;
+        if (type == DataType.FLOAT16 || type == DataType.BFLOAT16) {
+            return JniUtils.logSoftmax((PtNDArray) logits, axis, DataType.FLOAT32);
+        }
+        return logits.logSoftmax(axis);
     }
 
     /**
@@ -89,7 +97,7 @@ public final class CausalLmLoss {
                 weights[r * (t - 1) + i] = scored ? 1f : 0f;
             }
         }
-        NDArray logp = float32IfHalf(logits.get(new NDIndex(":, :-1"))).logSoftmax(2); // (B, T-1, V)
+        NDArray logp = logSoftmax(logits.get(new NDIndex(":, :-1")), 2); // (B, T-1, V)
         NDArray tgt = step.create(targets, new Shape(b, t - 1, 1));
         NDArray picked = logp.gather(tgt, 2).reshape(b, t - 1); // (B, T-1)
         NDArray w = step.create(weights, new Shape(b, t - 1));

@@ -96,17 +96,14 @@ public final class LlamaAttention extends Module {
         NDArray scores = qg.matMul(kh.transpose(0, 1, 3, 2)) // (B, H_kv, groups·T, Tk)
                 .reshape(b, heads, t, tk); // (B, H, T, Tk)
         DataType type = scores.getDataType();
-        boolean half = type == DataType.FLOAT16 || type == DataType.BFLOAT16;
-        if (half) {
-            scores = scores.toType(DataType.FLOAT32, false); // softmax in float32, as HF
-        }
         if (mask != null) {
-            scores = scores.add(mask); // (B, 1, T, Tk) broadcast over heads
+            // the mask carries no gradient, so casting it is safe; a float32 mask would promote half scores
+            NDArray m = mask.getDataType() == type ? mask : mask.toType(type, false);
+            scores = scores.add(m); // (B, 1, T, Tk) broadcast over heads
         }
+        // Half-precision scores are softmaxed in their dtype (libtorch's CUDA softmax accumulates in float32):
+        // HF's upcast-then-cast-back cannot be written with DJL, whose toType runs without autograd.
         NDArray probs = scores.softmax(3);
-        if (half) {
-            probs = probs.toType(type, false);
-        }
         return probs.reshape(b, kvHeads, groups * t, tk).matMul(vh) // (B, H_kv, groups·T, d)
                 .reshape(b, heads, t, headDim);
     }

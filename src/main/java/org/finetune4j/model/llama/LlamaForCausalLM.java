@@ -130,7 +130,7 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         return new RmsNorm(load(res.manager(), w.get(name), res.computeType()), eps, res.scalars(), false);
     }
 
-    /** A stored floating-point tensor on the model's device in its compute dtype (bf16 widened on CPU). */
+    /** A stored floating-point tensor on the model's device in its compute dtype (bf16 widened on the host). */
     private static NDArray load(NDManager m, HostTensor t, DataType type) {
         NDArray a = NDArrays.toNDArray(m, t, m.getDevice().isGpu() ? type : DataType.FLOAT32);
         return a.getDataType() == type ? a : a.toType(type, false);
@@ -263,7 +263,21 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         NDList cs = rotary.lookup(positions, (int) maxPos + 1);
         int prefixLen = in.prefix == null ? 0 : in.prefix.length();
         NDArray mask = buildMask(step, in.segments, b, t, past, prefixLen);
+        DataType type = h.getDataType();
+        if (mask != null && (type == DataType.BFLOAT16 || type == DataType.FLOAT16)) {
+            mask = inHalf(mask, type, step);
+        }
         return new AttentionContext(cs.get(0), cs.get(1), mask, in.cache, in.prefix);
+    }
+
+    /**
+     * The float32 mask in a half type, hidden entries at that type's most negative finite value: a plain
+     * cast would round −Float.MAX_VALUE to −∞, and a padding query that sees no key would then softmax
+     * to NaN (0/0) and poison the backward pass even though its loss weight is 0.
+     */
+    static NDArray inHalf(NDArray mask, DataType type, NDManager step) {
+        float lowest = type == DataType.FLOAT16 ? -65504f : -3.3895314e38f; // fp16 / bf16 lowest finite
+        return mask.maximum(step.full(new Shape(), lowest, DataType.FLOAT32)).toType(type, false);
     }
 
     /**

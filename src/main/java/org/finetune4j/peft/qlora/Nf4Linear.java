@@ -34,6 +34,9 @@ public final class Nf4Linear extends LinearLayer {
     @Override
     public NDArray forward(NDArray x) {
         NDArray w = denseWeight(x.getManager()); // (out, in) float32, freed with the step
+        if (w.getDataType() != x.getDataType()) {
+            w = w.toType(x.getDataType(), false); // a frozen weight: the cast needs no gradient
+        }
         return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
     }
 

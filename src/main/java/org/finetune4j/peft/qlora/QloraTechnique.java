@@ -3,6 +3,7 @@ package org.finetune4j.peft.qlora;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
 import java.util.Map;
+import org.finetune4j.io.NDArrays;
 import org.finetune4j.model.Linear;
 import org.finetune4j.model.LinearLayer;
 import org.finetune4j.model.llama.LlamaForCausalLM;
@@ -41,7 +42,7 @@ public final class QloraTechnique implements AppliedTechnique {
                 throw new IllegalStateException("QLoRA quantises plain linear layers, got " + base.getClass().getSimpleName());
             }
             NDArray w = dense.weight();
-            Nf4Tensor q = Nf4Tensor.quantize(w.toFloatArray(), w.getShape().getShape(), options);
+            Nf4Tensor q = Nf4Tensor.quantize(NDArrays.floats(w), w.getShape().getShape(), options);
             bytes[0] += q.storageBytes();
             bytes[1] += q.numel();
             NDArray bias = dense.bias();
