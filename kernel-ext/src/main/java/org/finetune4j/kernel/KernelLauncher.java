@@ -4,11 +4,17 @@ import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.Logger;
 import org.rapaio.jupyter.kernel.MainApp;
+import org.rapaio.jupyter.kernel.channels.AbstractChannel;
 import org.rapaio.jupyter.kernel.channels.Channels;
+import org.rapaio.jupyter.kernel.channels.LoopThread;
 import org.rapaio.jupyter.kernel.core.ConnectionProperties;
 import org.rapaio.jupyter.kernel.core.Transform;
 
@@ -24,9 +30,18 @@ import org.rapaio.jupyter.kernel.core.Transform;
  * client's next {@code kernel_info_request} (Jupyter clients repeat it until answered) is served once the handlers
  * are in.
  *
+ * <p>A second race, in rapaio's {@code LoopThread.start()}: it calls {@code super.start()} and only then sets
+ * {@code running = true}, while {@code run()} loops {@code while (running)}. When the new thread is scheduled
+ * before the starting thread sets the flag (the usual case on a busy machine), it sees {@code false} and ends at
+ * once: the channel is bound, clients connect, and nothing ever reads it. A dead shell loop hangs every client
+ * ("Kernel didn't respond"; 3 of 17 loaded starts here), a dead heartbeat loop makes the kernel look dead.
+ * {@link #reviveLoopThreads} replaces such a thread with one whose flag is set before it starts.
+ *
  * <p>Anything but a single connection-file argument (the installer's {@code -i …}) goes to {@code MainApp} unchanged.
  */
 public final class KernelLauncher {
+    private static final Logger LOG = Logger.getLogger(KernelLauncher.class.getSimpleName());
+
     private KernelLauncher() {
     }
 
@@ -40,6 +55,9 @@ public final class KernelLauncher {
                 LogManager.getLogManager().readConfiguration(logging);
             }
         }
+        // rapaio's channel threads die silently on an uncaught exception: the kernel redirects System.err into the
+        // notebook's output stream, so the default handler's stack trace is lost. Log it where the kernel logs.
+        Thread.setDefaultUncaughtExceptionHandler((t, e) -> LOG.log(Level.SEVERE, "thread " + t.getName() + " died", e));
         Path file = Path.of(args[0]);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("connection file not found: " + file.toAbsolutePath());
@@ -48,7 +66,76 @@ public final class KernelLauncher {
         Channels channels = new Channels(props);
         presetHandlers(channels);
         channels.connect(MainApp.kernel);
+        startWatchdog(channels);
         channels.joinUntilClose();
+    }
+
+    /**
+     * Checks the channels' loop threads for {@value #WATCH_MS} ms after {@code connect} and revives those that
+     * lost the start-up race; a thread that lost it has already read {@code running == false} when {@code connect}
+     * returns, so it ends within that time. The kernel's own shutdown is left alone.
+     */
+    private static void startWatchdog(Channels channels) {
+        Thread watchdog = new Thread(() -> {
+            long end = System.currentTimeMillis() + WATCH_MS;
+            try {
+                while (System.currentTimeMillis() < end && !channels.isMarkedForShutdown()) {
+                    reviveLoopThreads(channels);
+                    Thread.sleep(50);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "loop-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static final long WATCH_MS = 20_000;
+
+    /** The channels whose messages are read by a {@code LoopThread}: rapaio's field names. */
+    static final List<String> LOOPING_CHANNELS = List.of("shell", "control", "heartbeat");
+
+    /**
+     * Replaces every loop thread of {@code channels} that has ended while its channel is open by a new thread with
+     * the same name, pause and body, its {@code running} flag set before {@code start()}.
+     *
+     * @return the names of the channels whose thread was replaced
+     */
+    static List<String> reviveLoopThreads(Channels channels) {
+        List<String> revived = new ArrayList<>();
+        try {
+            for (String name : LOOPING_CHANNELS) {
+                Object channel = field(Channels.class, name).get(channels);
+                Field loopField = field(channel.getClass(), "loopThread");
+                LoopThread old = (LoopThread) loopField.get(channel);
+                boolean closed = field(AbstractChannel.class, "closed").getBoolean(channel);
+                if (old == null || closed || old.getState() != Thread.State.TERMINATED) {
+                    continue;
+                }
+                LoopThread fresh = new LoopThread(old.getName(), field(LoopThread.class, "sleep").getLong(old),
+                        (Runnable) field(LoopThread.class, "loopBody").get(old));
+                field(LoopThread.class, "running").setBoolean(fresh, true); // before start: the race this repairs
+                loopField.set(channel, fresh);
+                fresh.start();
+                LOG.warning("revived the " + name + " channel's loop thread, which ended at start-up");
+                revived.add(name);
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        return revived;
+    }
+
+    private static Field field(Class<?> owner, String name) {
+        try {
+            Field f = owner.getDeclaredField(name);
+            f.setAccessible(true);
+            return f;
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException("rapaio-jupyter-kernel's " + owner.getSimpleName() + " has no '" + name
+                    + "' field (the kernelspec pins the version this was written for)", e);
+        }
     }
 
     /**
