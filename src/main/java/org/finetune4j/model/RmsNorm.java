@@ -10,8 +10,8 @@ import org.finetune4j.model.kernels.FusedOps;
  *
  * <p>Half-precision inputs stay in their dtype: HF upcasts to float32 and casts back, but DJL's
  * {@code toType} runs without autograd, so a cast inside the graph would cut the gradient. libtorch's
- * CUDA mean of a bfloat16 tensor accumulates in float32 anyway; only the rounding of x² and of the
- * result to bfloat16 differs from HF (relative 2⁻⁸).
+ * mean of a float16 tensor accumulates in float32 anyway; only the rounding of x² and of the result to
+ * float16 differs from HF (relative 2⁻¹¹).
  */
 public final class RmsNorm extends Module {
     private final Parameter weight;

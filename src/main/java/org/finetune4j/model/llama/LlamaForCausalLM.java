@@ -271,13 +271,14 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
     }
 
     /**
-     * The float32 mask in a half type, hidden entries at that type's most negative finite value: a plain
-     * cast would round −Float.MAX_VALUE to −∞, and a padding query that sees no key would then softmax
-     * to NaN (0/0) and poison the backward pass even though its loss weight is 0.
+     * The float32 mask in a half type, hidden entries at half that type's most negative finite value: a
+     * plain cast would round −Float.MAX_VALUE to −∞, and a padding query that sees no key would then
+     * softmax to NaN (0/0) and poison the backward pass even though its loss weight is 0. Half of the
+     * lowest value leaves room for a negative score to be added without overflowing to −∞.
      */
     static NDArray inHalf(NDArray mask, DataType type, NDManager step) {
-        float lowest = type == DataType.FLOAT16 ? -65504f : -3.3895314e38f; // fp16 / bf16 lowest finite
-        return mask.maximum(step.full(new Shape(), lowest, DataType.FLOAT32)).toType(type, false);
+        float hidden = type == DataType.FLOAT16 ? -65504f / 2 : -3.3895314e38f / 2; // fp16 / bf16 lowest, halved
+        return mask.maximum(step.full(new Shape(), hidden, DataType.FLOAT32)).toType(type, false);
     }
 
     /**
