@@ -155,7 +155,8 @@ public final class Bench implements Callable<Integer> {
                 System.out.println();
                 System.out.println("| measure | value |");
                 System.out.println("|---|---|");
-                System.out.println("| " + policy.computeType() + " matmul 2048³ (best of 3) | " + f(matmul) + " GFLOP/s |");
+                System.out.println("| " + policy.computeType() + " matmul 2048³ (best of 3) | " + f(matmul)
+                        + " GFLOP/s |");
                 System.out.println("| prefill B=" + shape.batch + " T=" + shape.seq + " | " + f(prefillTps) + " tok/s, "
                         + f(prefillGflops) + " GFLOP/s (" + String.format(Locale.ROOT, "%.2f", prefillGflops / matmul)
                         + " of matmul) |");

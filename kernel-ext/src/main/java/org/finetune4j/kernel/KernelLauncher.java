@@ -57,7 +57,8 @@ public final class KernelLauncher {
         }
         // rapaio's channel threads die silently on an uncaught exception: the kernel redirects System.err into the
         // notebook's output stream, so the default handler's stack trace is lost. Log it where the kernel logs.
-        Thread.setDefaultUncaughtExceptionHandler((t, e) -> LOG.log(Level.SEVERE, "thread " + t.getName() + " died", e));
+        Thread.setDefaultUncaughtExceptionHandler(
+                (t, e) -> LOG.log(Level.SEVERE, "thread " + t.getName() + " died", e));
         Path file = Path.of(args[0]);
         if (!Files.isRegularFile(file)) {
             throw new IllegalArgumentException("connection file not found: " + file.toAbsolutePath());
