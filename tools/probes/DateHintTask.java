@@ -5,26 +5,12 @@ import java.nio.file.*;
 import java.time.LocalDate;
 import java.util.*;
 import java.util.regex.*;
-import org.finetune4j.task.RelativeDates;
+import org.finetune4j.task.DateHints;
 
-/** Probe (tools/probes/README.md): copies a task dir, adding "Tanggal disebut / date mentioned: D" where a span of the user's message
- *  resolves to a date (longest span of up to 6 words, RelativeDates.resolve); prints agreement with gold. */
+/** Probe (tools/probes/README.md): copies a task dir, adding DateHints.LABEL + D where DateHints.find resolves a
+ *  date in the user's message (longest span of up to 6 words through RelativeDates); prints agreement with gold. */
 public class DateHintTask {
     static final Pattern REF = Pattern.compile("reference date: (\\d{4}-\\d{2}-\\d{2})");
-
-    static Optional<LocalDate> find(String msg, LocalDate ref) {
-        String[] w = msg.toLowerCase(Locale.ROOT).replaceAll("[,!?]", " ").trim().split("\\s+");
-        for (int len = Math.min(6, w.length); len >= 1; len--) {
-            for (int i = 0; i + len <= w.length; i++) {
-                String span = String.join(" ", Arrays.copyOfRange(w, i, i + len)).replaceAll("[.]$", "");
-                try {
-                    Optional<LocalDate> d = RelativeDates.resolve(span, ref);
-                    if (d.isPresent()) return d;
-                } catch (RuntimeException e) { /* not a date */ }
-            }
-        }
-        return Optional.empty();
-    }
 
     public static void main(String[] a) throws Exception {
         Path src = Path.of(a[0]), out = Path.of(a[1]);
@@ -45,11 +31,11 @@ public class DateHintTask {
                 String g = ans.get("date").isNull() ? null : ans.get("date").asText();
                 n++; if (g != null) gold++;
                 if (m.find()) {
-                    Optional<LocalDate> d = find(user, LocalDate.parse(m.group(1)));
+                    Optional<LocalDate> d = DateHints.find(user, LocalDate.parse(m.group(1)));
                     if (d.isPresent()) {
                         hinted++;
                         if (d.get().toString().equals(g)) right++; else if (g == null) falsePos++;
-                        sys.put("content", sys.get("content").asText() + "\nTanggal disebut / date mentioned: " + d.get());
+                        sys.put("content", sys.get("content").asText() + "\n" + DateHints.LABEL + d.get());
                     }
                 }
                 lines.add(om.writeValueAsString(o));

@@ -9,6 +9,7 @@ import java.util.Random;
 import java.util.concurrent.Callable;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.data.BatchSource;
+import org.finetune4j.data.ListBatchSource;
 import org.finetune4j.data.TokenBatch;
 import org.finetune4j.generate.Generator;
 import org.finetune4j.generate.SamplingConfig;
@@ -227,17 +228,7 @@ public final class Bench implements Callable<Integer> {
                 for (int i = 0; i < 8; i++) {
                     batches.add(TokenBatch.ofFullRows(randomTokens(r, shape.batch, shape.seq, c.vocabSize())));
                 }
-                BatchSource data = new BatchSource() {
-                    @Override
-                    public int batchesPerEpoch() {
-                        return batches.size();
-                    }
-
-                    @Override
-                    public TokenBatch batch(int epoch, int index) {
-                        return batches.get(index);
-                    }
-                };
+                BatchSource data = new ListBatchSource(batches, 0, false);
                 long extra = technique == Technique.FULL ? 0 : report.trainableParameters();
                 double flopsPerStep = FlopCounter.trainStep(c, shape.batch, shape.seq, technique == Technique.FULL, extra);
                 double[] rss = new double[3];

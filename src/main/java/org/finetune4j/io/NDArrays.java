@@ -59,6 +59,11 @@ public final class NDArrays {
         return converted;
     }
 
+    /** float16 or bfloat16: the types whose arithmetic finetune4j widens or keeps float32 copies for. */
+    public static boolean isHalf(DataType type) {
+        return type == DataType.FLOAT16 || type == DataType.BFLOAT16;
+    }
+
     /**
      * The values of a floating-point array as Java floats; half-precision arrays (a GPU policy) are widened
      * first, since DJL's {@code toFloatArray} accepts float32 only.

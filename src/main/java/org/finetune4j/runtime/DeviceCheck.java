@@ -10,18 +10,21 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
+import java.io.IOException;
 import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.finetune4j.config.LlamaConfig;
-import org.finetune4j.data.BatchSource;
+import org.finetune4j.data.ListBatchSource;
 import org.finetune4j.data.TokenBatch;
 import org.finetune4j.export.MergedModelWriter;
 import org.finetune4j.generate.GeneratedSequence;
@@ -29,6 +32,7 @@ import org.finetune4j.generate.Generator;
 import org.finetune4j.generate.Sampler;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.generate.TokenListener;
+import org.finetune4j.io.NDArrays;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.LinearLayer;
 import org.finetune4j.model.ModelResources;
@@ -214,8 +218,7 @@ public final class DeviceCheck {
     static float[] logits(CausalLM model, long[] ids) {
         try (NDManager step = model.resources().newStepManager()) {
             NDArray in = step.create(ids, new Shape(1, ids.length)); // (1, T)
-            NDArray out = model.forward(ForwardInput.of(in)); // (1, T, V)
-            return out.toType(DataType.FLOAT32, false).toFloatArray();
+            return NDArrays.floats(model.forward(ForwardInput.of(in))); // (1, T, V)
         }
     }
 
@@ -283,21 +286,21 @@ public final class DeviceCheck {
     }
 
     /** DJL does not expose the GPU's name; nvidia-smi does when it is installed. */
-    private static java.util.Optional<String> gpuName(int id) {
+    private static Optional<String> gpuName(int id) {
         try {
             Process p = new ProcessBuilder("nvidia-smi", "--query-gpu=name", "--format=csv,noheader", "-i",
                     Integer.toString(id)).redirectErrorStream(true).start();
             if (!p.waitFor(5, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                return java.util.Optional.empty();
+                return Optional.empty();
             }
-            String name = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
-            return p.exitValue() == 0 && !name.isEmpty() ? java.util.Optional.of(name) : java.util.Optional.empty();
-        } catch (java.io.IOException e) {
-            return java.util.Optional.empty();
+            String name = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.exitValue() == 0 && !name.isEmpty() ? Optional.of(name) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
@@ -335,7 +338,7 @@ public final class DeviceCheck {
                     try (NDManager step = gen.newSubManager()) {
                         NDArray ids = step.create(Arrays.copyOfRange(SEQUENCE, pos, pos + n), new Shape(1, n));
                         NDArray out = model.forward(ForwardInput.builder().setInputIds(ids).optCache(cache).build());
-                        float[] got = out.toType(DataType.FLOAT32, false).toFloatArray(); // (1, n, V)
+                        float[] got = NDArrays.floats(out); // (1, n, V)
                         System.arraycopy(got, 0, cached, pos * vocab, n * vocab);
                     }
                     pos += n;
@@ -384,7 +387,7 @@ public final class DeviceCheck {
             model.setTraining(true);
             try {
                 result = Trainer.builder().setParameters(model.trainableParameters())
-                        .setGradientComputer(new StandardBackprop(model)).setTrainData(fixed(batch)).setConfig(config)
+                        .setGradientComputer(new StandardBackprop(model)).setTrainData(new ListBatchSource(List.of(batch), 0, false)).setConfig(config)
                         .build().fit();
             } finally {
                 model.setTraining(false);
@@ -409,21 +412,6 @@ public final class DeviceCheck {
         try (NDManager step = model.resources().newStepManager()) {
             return new StandardBackprop(model).lossSum(batch, step) / batch.targetCount();
         }
-    }
-
-    /** The same batch in every step of every epoch. */
-    private static BatchSource fixed(TokenBatch batch) {
-        return new BatchSource() {
-            @Override
-            public int batchesPerEpoch() {
-                return 1;
-            }
-
-            @Override
-            public TokenBatch batch(int epoch, int index) {
-                return batch;
-            }
-        };
     }
 
     // ------------------------------------------------------------------ e. merged = base + adapter
@@ -492,8 +480,7 @@ public final class DeviceCheck {
      */
     static Result nf4(DevicePolicy policy) {
         QloraConfig config = QloraConfig.of(LoraConfig.builder().optR(8).optAlpha(16).build());
-        Nf4Options options = Nf4Options.builder().optBlockSize(config.blockSize()).optDoubleQuant(config.doubleQuant())
-                .optNestedBlockSize(config.nestedBlockSize()).build();
+        Nf4Options options = QloraTechnique.nf4Options(config);
         boolean fullPrecision = tolerance(policy.computeType()) == FULL_PRECISION_TOLERANCE;
         try (NDManager root = Djl.engine().newBaseManager(); NDManager cpu = root.newSubManager(Device.cpu())) {
             LlamaForCausalLM deviceModel = model(root, randomWeights(), policy);
@@ -531,10 +518,7 @@ public final class DeviceCheck {
         Map<String, float[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, LinearLayer> e : TargetModules.resolve(model, targets).entrySet()) {
             try (NDManager step = model.resources().newStepManager()) {
-                NDArray stored = e.getValue().denseWeight(step); // a plain layer's own tensor: not to be closed
-                NDArray copy = stored.toType(DataType.FLOAT32, true); // lands in the parameters' manager
-                copy.attach(step); // so it goes with the step
-                out.put(e.getKey(), copy.toFloatArray());
+                out.put(e.getKey(), NDArrays.floats(e.getValue().denseWeight(step))); // the layer's own tensor
             }
         }
         return out;
@@ -553,7 +537,7 @@ public final class DeviceCheck {
     private static double dequantizedDiff(Nf4Tensor q, DevicePolicy policy, NDManager root, NDManager cpu) {
         int n = Math.toIntExact(q.numel());
         try (NDManager device = root.newSubManager(policy.device()); NDManager host = cpu.newSubManager()) {
-            float[] got = new DequantScratch(n).dequantize(device, q).toType(DataType.FLOAT32, false).toFloatArray();
+            float[] got = NDArrays.floats(new DequantScratch(n).dequantize(device, q));
             float[] ref = new DequantScratch(n).dequantize(host, q).toFloatArray();
             double worst = 0;
             for (int i = 0; i < n; i++) {

@@ -74,7 +74,7 @@ public final class AdamW implements AutoCloseable {
         for (Map.Entry<String, Parameter> e : trainable.entrySet()) {
             NDArray p = e.getValue().getArray();
             DataType stateType = p.getDataType();
-            if (isHalf(stateType)) {
+            if (NDArrays.isHalf(stateType)) {
                 stateType = DataType.FLOAT32;
                 NDArray copy = p.toType(DataType.FLOAT32, true);
                 copy.attach(stateManager);
@@ -83,10 +83,6 @@ public final class AdamW implements AutoCloseable {
             m.put(e.getKey(), stateManager.zeros(p.getShape(), stateType));
             v.put(e.getKey(), stateManager.zeros(p.getShape(), stateType));
         }
-    }
-
-    private static boolean isHalf(DataType t) {
-        return t == DataType.FLOAT16 || t == DataType.BFLOAT16;
     }
 
     public static Builder builder() {

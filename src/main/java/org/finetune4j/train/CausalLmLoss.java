@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
 import org.finetune4j.data.TokenBatch;
+import org.finetune4j.io.NDArrays;
 
 /**
  * Next-token cross-entropy as HF's {@code ForCausalLMLoss}: logits at t score label t+1, logits upcast
@@ -73,8 +74,7 @@ public final class CausalLmLoss {
      * is log_softmax's own dtype argument, which autograd records; DJL's {@code toType} would not.
      */
     static NDArray logSoftmax(NDArray logits, int axis) {
-        DataType type = logits.getDataType();
-        if (type == DataType.FLOAT16 || type == DataType.BFLOAT16) {
+        if (NDArrays.isHalf(logits.getDataType())) {
             return JniUtils.logSoftmax((PtNDArray) logits, axis, DataType.FLOAT32);
         }
         return logits.logSoftmax(axis);

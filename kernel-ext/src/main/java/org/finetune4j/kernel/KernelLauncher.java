@@ -168,12 +168,6 @@ public final class KernelLauncher {
 
     /** rapaio's private {@code Channels.handlers}, made accessible. */
     private static Field handlersField() {
-        try {
-            Field handlers = Channels.class.getDeclaredField("handlers");
-            handlers.setAccessible(true);
-            return handlers;
-        } catch (NoSuchFieldException e) {
-            throw new IllegalStateException("rapaio-jupyter-kernel's Channels has no 'handlers' field to preset", e);
-        }
+        return field(Channels.class, "handlers");
     }
 }

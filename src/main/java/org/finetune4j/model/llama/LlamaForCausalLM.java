@@ -263,9 +263,8 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
         NDList cs = rotary.lookup(positions, (int) maxPos + 1);
         int prefixLen = in.prefix == null ? 0 : in.prefix.length();
         NDArray mask = buildMask(step, in.segments, b, t, past, prefixLen);
-        DataType type = h.getDataType();
-        if (mask != null && (type == DataType.BFLOAT16 || type == DataType.FLOAT16)) {
-            mask = inHalf(mask, type, step);
+        if (mask != null && NDArrays.isHalf(h.getDataType())) {
+            mask = inHalf(mask, h.getDataType(), step);
         }
         return new AttentionContext(cs.get(0), cs.get(1), mask, in.cache, in.prefix);
     }

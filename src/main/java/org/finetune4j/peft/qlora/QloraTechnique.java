@@ -29,8 +29,7 @@ public final class QloraTechnique implements AppliedTechnique {
     }
 
     public static QloraTechnique apply(LlamaForCausalLM model, QloraConfig config, long seed) {
-        Nf4Options options = Nf4Options.builder().optBlockSize(config.blockSize()).optDoubleQuant(config.doubleQuant())
-                .optNestedBlockSize(config.nestedBlockSize()).build();
+        Nf4Options options = nf4Options(config);
         int largest = 0;
         for (LinearLayer l : TargetModules.resolve(model, config.lora().targetModules()).values()) {
             largest = Math.max(largest, l.inFeatures() * l.outFeatures());
@@ -53,6 +52,12 @@ public final class QloraTechnique implements AppliedTechnique {
         t.quantizedBytes = bytes[0];
         t.quantizedParameters = bytes[1];
         return t;
+    }
+
+    /** The NF4 quantisation settings of {@code config}: block size and double quantisation. */
+    public static Nf4Options nf4Options(QloraConfig config) {
+        return Nf4Options.builder().optBlockSize(config.blockSize()).optDoubleQuant(config.doubleQuant())
+                .optNestedBlockSize(config.nestedBlockSize()).build();
     }
 
     public LoraTechnique lora() {
