@@ -12,7 +12,6 @@ import java.util.concurrent.Callable;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
-import org.finetune4j.rag.RetrievalConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,10 +56,8 @@ public final class ChatCommand implements Callable<Integer> {
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
             ChatModel chat = loaded.chat();
             SamplingConfig config = sampling.apply(chat.defaultSampling());
-            if (loaded.hasRetrieval()) {
-                out.println("prompts include retrieved examples (" + RetrievalConfig.FILE_NAME + " in "
-                        + loaded.retrievalDir() + ")");
-            }
+            loaded.prompting().ifPresent(p -> out.println("prompts as the model was trained: " + p + " (from "
+                    + loaded.promptingDir() + ")"));
             converse(chat, config, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), out);
         }
         return 0;

@@ -11,8 +11,7 @@ import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.PeftModel;
-import org.finetune4j.rag.RetrievalAugmentation;
-import org.finetune4j.rag.RetrievalConfig;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.recipe.Adapters;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
@@ -46,24 +45,21 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
     }
 
     /**
-     * The model as a chat model, prompted with retrieved examples when the adapter directory (or, without an
-     * adapter, the model directory) holds the {@link RetrievalConfig} it was trained with.
+     * The model as a chat model, prompted with the prompt tools and retrieved examples it was trained with when the
+     * adapter directory (or, without an adapter, the model directory) holds them ({@link SavedPrompting}).
      */
     ChatModel chat() throws IOException {
-        ChatModel chat = new ChatModel(model, tokenizer, generation);
-        Optional<RetrievalAugmentation> r = RetrievalConfig.load(retrievalDir());
-        r.ifPresent(a -> chat.optPromptAugmentation(a::forPrompt));
-        return chat;
+        return new ChatModel(model, tokenizer, generation).optPromptAugmentation(SavedPrompting.load(promptingDir()));
     }
 
-    /** Where a saved {@link RetrievalConfig} is looked for: the adapter directory, or the model's without one. */
-    Path retrievalDir() {
+    /** Where the saved prompting is looked for: the adapter directory, or the model's without one. */
+    Path promptingDir() {
         return adapter != null ? adapter : dir;
     }
 
-    /** Whether {@link #chat()} prompts with retrieved examples. */
-    boolean hasRetrieval() throws IOException {
-        return RetrievalConfig.find(retrievalDir()).isPresent();
+    /** What {@link #chat()} adds to every prompt ("prompt tools [date_hint], retrieval"), if anything. */
+    Optional<String> prompting() throws IOException {
+        return SavedPrompting.describe(promptingDir());
     }
 
     @Override

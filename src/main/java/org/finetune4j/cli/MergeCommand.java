@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.finetune4j.export.MergedModelWriter;
 import org.finetune4j.peft.PeftModel;
-import org.finetune4j.rag.RetrievalConfig;
+import org.finetune4j.rag.SavedPrompting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -38,7 +38,7 @@ public final class MergeCommand implements Callable<Integer> {
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
             MergedModelWriter.save((PeftModel) loaded.model(), out, loaded.dir(), loaded.generation());
         }
-        RetrievalConfig.copy(modelOptions.adapter, out); // a model trained with retrieval is used with it
+        SavedPrompting.copy(modelOptions.adapter, out); // a model trained with tools or retrieval is used with them
         spec.commandLine().getOut().println("merged model written to " + out);
         spec.commandLine().getOut().flush();
         return 0;

@@ -14,7 +14,9 @@ import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.PretrainedModel;
+import org.finetune4j.rag.PromptTools;
 import org.finetune4j.rag.RetrievalConfig;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.tokenizer.StreamingDecoder;
 
@@ -48,11 +50,12 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
 
     /**
      * Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory, and the
-     * retrieval the model was fine-tuned with when the directory has a {@link RetrievalConfig#FILE_NAME}.
+     * prompt tools and retrieval the model was fine-tuned with when the directory has a
+     * {@value PromptTools#FILE_NAME} or a {@value RetrievalConfig#FILE_NAME} ({@link SavedPrompting}).
      */
     public static ChatModel load(Path dir) throws IOException {
         ChatModel chat = new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));
-        RetrievalConfig.load(dir).ifPresent(r -> chat.optPromptAugmentation(r::forPrompt));
+        chat.optPromptAugmentation(SavedPrompting.load(dir));
         return chat;
     }
 

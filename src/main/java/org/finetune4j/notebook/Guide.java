@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.data.ChatDatasetReader;
@@ -38,7 +37,7 @@ import org.finetune4j.peft.QloraConfig;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
 import org.finetune4j.peft.TechniqueType;
-import org.finetune4j.rag.RetrievalConfig;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.task.PaymentsEvaluation;
@@ -212,27 +211,30 @@ public final class Guide {
     }
 
     /**
-     * A fine-tuned model as a chat model, shown the retrieved examples it was trained with ({@link #chat} is the
-     * model alone: the base model answers without them).
+     * Training conversations as the recipe shows them to the model: the date and amount lines of its prompt tools
+     * and the retrieved examples' vote added to each system prompt.
      */
-    public static ChatModel tunedChat(CausalLM model) throws IOException {
-        ChatModel chat = chat(model);
+    public static List<TrainingConversation> shownInTraining(List<TrainingConversation> conversations) {
+        List<TrainingConversation> out = recipe().tools().forTraining(conversations);
         PaymentsRetrieval r = retrieval();
-        if (r != null) {
-            chat.optPromptAugmentation(r.augmentation()::forPrompt);
-        }
-        return chat;
+        return r == null ? out : r.augmentTraining(out);
     }
 
     /**
-     * Saves the recipe's retrieval (settings and examples) beside a saved adapter or merged model, so that
-     * {@code ChatModel.load} and the command line prompt it as it was trained; nothing when the recipe has none.
+     * A fine-tuned model as a chat model, prompted as it was trained: the recipe's prompt tools (the date and amount lines) and
+     * retrieved examples ({@link #chat} is the model alone: the base model answers without them).
      */
-    public static void saveRetrieval(Path dir) throws IOException {
-        PaymentsRetrieval r = retrieval();
-        if (r != null) {
-            r.saveTo(dir);
-        }
+    public static ChatModel tunedChat(CausalLM model) throws IOException {
+        return chat(model).optPromptAugmentation(recipe().prompting(retrieval()));
+    }
+
+    /**
+     * Saves how the recipe prompts (its prompt tools, {@code prompt_tools.json}, and its retrieval settings and
+     * examples, {@code retrieval.json}) beside a saved adapter or merged model, so that {@code ChatModel.load} and
+     * the command line prompt it as it was trained.
+     */
+    public static void savePrompting(Path dir) throws IOException {
+        recipe().savePrompting(dir, retrieval());
     }
 
     /** The trainer settings of {@link #recipe()} for a technique (its learning rate, cosine, clipping). */
@@ -263,7 +265,7 @@ public final class Guide {
                     recipe().loraConfig(), SEED);
             TrainingResult result = train(lora, trainingData(tok));
             PeftAdapterWriter.save(lora, dir, modelDir.toString());
-            saveRetrieval(dir);
+            savePrompting(dir);
             System.out.printf(Locale.ROOT, "%s after %d steps, final loss %.4f; adapter saved in %s%n",
                     result.status(), result.steps(), result.finalLoss(), dir);
         }
@@ -288,7 +290,7 @@ public final class Guide {
             PeftModel tuned = PeftAdapterReader.load(base, adapter);
             MergedModelWriter.save(tuned, dir, modelDir, GenerationConfig.read(modelDir));
         }
-        RetrievalConfig.copy(adapter, dir);
+        SavedPrompting.copy(adapter, dir);
         System.out.println("merged " + adapter + " into " + dir);
         return dir;
     }
@@ -353,12 +355,11 @@ public final class Guide {
         try (HfTokenizer tok = HfTokenizer.load(modelDir)) {
             data = trainingData(tok);
         }
-        PaymentsRetrieval rag = retrieval();
         return TechniqueComparison.builder().setModelDir(modelDir).setTrainData(data)
                 .setEvalExamples(PaymentsEvaluation.examples(taskDir().resolve("test.jsonl"), budget().evalLimit()))
                 .setObjective(PaymentsEvaluation.objective(taskDir())).optTrainerConfig(Guide::trainerConfig)
                 .optSeed(SEED).optMaxNewTokens(128).optLog(System.out::println)
-                .optPromptAugmentation(rag == null ? UnaryOperator.identity() : rag.augmentation()::forPrompt)
+                .optPromptAugmentation(recipe().prompting(retrieval()))
                 .build().run(techniques);
     }
 }

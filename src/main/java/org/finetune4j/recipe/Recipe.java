@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.finetune4j.notebook.TechniqueComparison;
+import org.finetune4j.rag.PromptTool;
+import org.finetune4j.rag.PromptTools;
 import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.TrainerConfig;
@@ -22,12 +24,35 @@ import org.finetune4j.train.TrainerConfig;
  * @param retrieval retrieved examples in every prompt, in training, in the evaluation and (saved beside the adapter
  *                  and the merged model) in later use; its {@code examples} path is relative to the working
  *                  directory; null = none
+ * @param promptTools names of the {@link PromptTool}s that rewrite every prompt before retrieval, in training, in
+ *                  the evaluation and (saved as {@value PromptTools#FILE_NAME}) in later use, e.g.
+ *                  {@code [date_hint]}; absent = none
  */
 public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
-        RetrievalConfig retrieval) {
+        RetrievalConfig retrieval, List<String> promptTools) {
 
     public Recipe {
         trainer = trainer != null ? trainer : Trainer.DEFAULTS;
+        promptTools = promptTools != null ? List.copyOf(promptTools) : List.of();
+    }
+
+    /** A recipe without prompt tools. */
+    public Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
+            RetrievalConfig retrieval) {
+        this(model, data, technique, trainer, output, eval, retrieval, List.of());
+    }
+
+    /**
+     * The {@link #promptTools} as tools.
+     *
+     * @throws IllegalArgumentException {@code prompt_tools: unknown prompt tool 'x'; known: [date_hint]}
+     */
+    public PromptTools tools() {
+        try {
+            return PromptTools.named(promptTools);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("prompt_tools: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -48,6 +73,7 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
         if (retrieval != null && !Files.isRegularFile(Path.of(retrieval.examples()))) {
             throw new IllegalArgumentException("retrieval: examples file not found: " + retrieval.examples());
         }
+        tools();
         if (eval != null) {
             require(eval.file(), "eval", "file");
             require(eval.schema(), "eval", "schema");

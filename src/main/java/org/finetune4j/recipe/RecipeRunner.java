@@ -31,6 +31,7 @@ import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
 import org.finetune4j.rag.RetrievalAugmentation;
 import org.finetune4j.rag.RetrievalConfig;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
@@ -107,6 +108,9 @@ public final class RecipeRunner {
         TrainerConfig trainerConfig = trainerConfig();
         TechniqueConfig technique = recipe.technique().toConfig();
         RetrievalAugmentation rag = openRetrieval();
+        if (!recipe.promptTools().isEmpty()) {
+            log.println("prompt tools: " + recipe.promptTools());
+        }
         try (NDManager root = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(modelDir)) {
             GenerationConfig generation = GenerationConfig.read(modelDir);
             Data data = buildData(tok, rag);
@@ -133,12 +137,12 @@ public final class RecipeRunner {
                 saved = run.model();
                 MergedModelWriter.save(model, saved, modelDir, generation);
             }
-            saveRetrieval(saved);
+            savePrompting(saved);
             log.println("saved " + saved);
             Optional<Path> merged = Optional.empty();
             if (recipe.output().merged() && Adapters.hasAdapter(model.type())) {
                 MergedModelWriter.save(model, run.merged(), modelDir, generation);
-                saveRetrieval(run.merged());
+                savePrompting(run.merged());
                 merged = Optional.of(run.merged());
                 log.println("saved the merged model " + run.merged());
             }
@@ -146,10 +150,8 @@ public final class RecipeRunner {
 
             Optional<EvalReport> eval = Optional.empty();
             if (recipe.eval() != null) {
-                ChatModel chat = new ChatModel(model, tok, generation);
-                if (rag != null) {
-                    chat.optPromptAugmentation(rag::forPrompt);
-                }
+                ChatModel chat = new ChatModel(model, tok, generation)
+                        .optPromptAugmentation(SavedPrompting.compose(recipe.tools(), rag));
                 EvalReport evaluation = JsonEvaluation.evaluate(chat, recipe.eval());
                 evaluation.writeJson(run.evalReport());
                 log.printf(Locale.ROOT, "evaluation on %d examples of %s (report: %s)%n", evaluation.n(),
@@ -253,16 +255,24 @@ public final class RecipeRunner {
         return rag;
     }
 
-    /** Saves the recipe's retrieval (config and a copy of the examples) beside a saved model, if it has one. */
-    private void saveRetrieval(Path dir) throws IOException {
+    /**
+     * Saves the recipe's prompt tools and retrieval (config and a copy of the examples) beside a saved model, so that
+     * it is prompted later as it was trained.
+     */
+    private void savePrompting(Path dir) throws IOException {
+        recipe.tools().saveTo(dir);
         if (recipe.retrieval() != null) {
             recipe.retrieval().saveTo(dir, Path.of(recipe.retrieval().examples()));
         }
     }
 
-    /** Each conversation with its retrieved examples (never its own group's), as training sees them. */
+    /**
+     * Each conversation rewritten by the prompt tools and with its retrieved examples (never its own group's), as
+     * training sees them.
+     */
     private List<TrainingConversation> augment(List<TrainingConversation> conversations, RetrievalAugmentation rag) {
-        return rag == null ? conversations : rag.forTraining(conversations, recipe.retrieval()::group);
+        List<TrainingConversation> tooled = recipe.tools().forTraining(conversations);
+        return rag == null ? tooled : rag.forTraining(tooled, recipe.retrieval()::group);
     }
 
     private Data buildData(HfTokenizer tok, RetrievalAugmentation rag) throws IOException {

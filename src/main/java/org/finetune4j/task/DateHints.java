@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.finetune4j.chat.ChatMessage;
-import org.finetune4j.chat.Role;
 
 /**
  * A date-resolver tool for the payments task's prompts: it finds the date expression in the user's message
@@ -23,8 +22,8 @@ import org.finetune4j.chat.Role;
  * null ("kenapa transaksi gagal kemarin?", an {@code unknown}): trained with those, the model learns when to
  * ignore the line.
  *
- * <p>Not yet part of the quickstart's recipe: that needs the line saved with the model, as
- * {@code retrieval.json} is, so that {@code eval} and {@code chat} prompt it the same way.
+ * <p>Part of the quickstart's recipe ({@link PaymentsRecipe#PROMPT_TOOLS}) as the prompt tool {@link DateHintTool},
+ * saved beside the model in {@code prompt_tools.json} so that {@code eval} and {@code chat} prompt it the same way.
  */
 public final class DateHints {
     /** The hint line's label, followed by the ISO date. */
@@ -38,23 +37,47 @@ public final class DateHints {
     /**
      * The date that {@code message} names, relative to {@code reference}: the longest span of up to
      * {@value #MAX_WORDS} words that {@link RelativeDates#resolve} accepts, the leftmost of equal lengths;
-     * commas, exclamation and question marks separate words, and a span's final full stop is dropped.
+     * exclamation and question marks and commas not followed by a digit ("2,5jt" keeps its comma) separate
+     * words, and a span's final full stops are dropped.
      */
     public static Optional<LocalDate> find(String message, LocalDate reference) {
-        String[] words = message.toLowerCase(Locale.ROOT).replaceAll("[,!?]", " ").strip().split("\\s+");
+        return locate(message, reference).map(DateSpan::date);
+    }
+
+    /**
+     * {@code message} without the words of the date it names (the words joined by single spaces), so that the
+     * numbers of "25 september" or "18/10" are not read as amounts; the message as it is when it names none.
+     */
+    public static String withoutDate(String message, LocalDate reference) {
+        Optional<DateSpan> span = locate(message, reference);
+        if (span.isEmpty()) {
+            return message;
+        }
+        String[] words = words(message);
+        List<String> rest = new ArrayList<>(Arrays.asList(words).subList(0, span.get().from()));
+        rest.addAll(Arrays.asList(words).subList(span.get().to(), words.length));
+        return String.join(" ", rest);
+    }
+
+    /** A date expression: words {@code [from, to)} of the message, and the date they name. */
+    private record DateSpan(int from, int to, LocalDate date) {}
+
+    private static Optional<DateSpan> locate(String message, LocalDate reference) {
+        String[] words = words(message.toLowerCase(Locale.ROOT));
         for (int len = Math.min(MAX_WORDS, words.length); len >= 1; len--) {
             for (int i = 0; i + len <= words.length; i++) {
-                String span = String.join(" ", Arrays.copyOfRange(words, i, i + len));
-                if (span.endsWith(".")) {
-                    span = span.substring(0, span.length() - 1);
-                }
+                String span = String.join(" ", Arrays.copyOfRange(words, i, i + len)).replaceAll("\\.+$", "");
                 Optional<LocalDate> date = RelativeDates.resolve(span, reference);
                 if (date.isPresent()) {
-                    return date;
+                    return Optional.of(new DateSpan(i, i + len, date.get()));
                 }
             }
         }
         return Optional.empty();
+    }
+
+    private static String[] words(String message) {
+        return message.replaceAll("[!?]|,(?!\\d)", " ").strip().split("\\s+");
     }
 
     /**
@@ -62,20 +85,6 @@ public final class DateHints {
      * date; otherwise (no date, no system message, or no reference-date line in it) the same list.
      */
     public static List<ChatMessage> withHint(List<ChatMessage> conversation) {
-        if (conversation.isEmpty() || conversation.get(0).role() != Role.SYSTEM) {
-            return conversation;
-        }
-        String system = conversation.get(0).content();
-        if (!system.contains(TaskPrompts.REFERENCE_DATE_LABEL)) {
-            return conversation;
-        }
-        LocalDate reference = TaskPrompts.referenceDate(system);
-        Optional<LocalDate> date = ChatMessage.lastUserContent(conversation).flatMap(u -> find(u, reference));
-        if (date.isEmpty()) {
-            return conversation;
-        }
-        List<ChatMessage> out = new ArrayList<>(conversation);
-        out.set(0, ChatMessage.system(system + "\n" + LABEL + date.get()));
-        return out;
+        return TaskPrompts.withHintLine(conversation, (user, reference) -> find(user, reference).map(d -> LABEL + d));
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.data.DatasetStats;
 import org.finetune4j.data.SftDataset;
@@ -70,6 +69,11 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     @Option(names = "--retrieved-examples", defaultValue = "" + PaymentsRecipe.RETRIEVED_EXAMPLES,
             description = "training conversations shown to each prompt with --retrieval (default ${DEFAULT-VALUE})")
     int retrievedExamples;
+    @Option(names = "--prompt-tools", split = ",", defaultValue = DateHintTool.NAME + "," + AmountHintTool.NAME,
+            description = "tools that state what each message names on a line of its prompt, in training and in use: "
+                    + DateHintTool.NAME + " (its date), " + AmountHintTool.NAME + " (its amount and currency); "
+                    + "--prompt-tools= for none (default ${DEFAULT-VALUE})")
+    List<String> promptTools;
     @Option(names = "--modules-to-save", split = ",",
             description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
     List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
@@ -81,7 +85,8 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     /** The recipe these options describe (with no options: {@link PaymentsRecipe#defaults()}). */
     PaymentsRecipe recipe() {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
-                modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed, retrieval, retrievedExamples);
+                modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed, retrieval, retrievedExamples,
+                promptTools.stream().filter(t -> !t.isBlank()).toList());
     }
 
     @Override
@@ -110,7 +115,7 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "data: %d samples, %,d tokens (%.0f per sample, %.0f%% trained on), %d rows "
                     + "of <= %d tokens (%.1f s%s)%n", st.samples(), st.tokens(), st.meanLength(),
                     100 * st.trainableFraction(), st.rows(), rowLength, (System.nanoTime() - tData) / 1e9,
-                    rag == null ? "" : ", retrieval included");
+                    prompted(recipe, rag));
             PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed).setNeftuneNoiseAlpha(neftuneAlpha);
             System.out.println(lora.report());
             TrainerConfig tc = recipe.trainerConfig(lora.type());
@@ -127,19 +132,16 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.println(result.status() + " after " + result.steps() + " steps, final loss "
                     + String.format(Locale.ROOT, "%.4f", result.finalLoss()));
 
-            ChatCompleter tuned = new ChatModel(lora, tok, gen).optBatchSize(32);
-            if (rag != null) {
-                tuned = rag.chat(tuned);
-            }
+            ChatModel tuned = new ChatModel(lora, tok, gen).optBatchSize(32).optPromptAugmentation(
+                    recipe.prompting(rag));
             EvalReport tunedTest = PaymentsEvaluation.evaluate(tuned, taskDir, test, evalLimit, 32);
             EvalReport tunedExamples = PaymentsEvaluation.evaluate(tuned, taskDir, examples, 0, 32);
 
             PeftAdapterWriter.save(lora, out.resolve("adapter"), modelDir.toString());
             MergedModelWriter.save(lora, out.resolve("merged"), modelDir, gen);
-            if (rag != null) { // so that eval, chat and generate prompt the model as it was trained
-                rag.saveTo(out.resolve("adapter"));
-                rag.saveTo(out.resolve("merged"));
-            }
+            // so that eval, chat and generate prompt the model as it was trained
+            recipe.savePrompting(out.resolve("adapter"), rag);
+            recipe.savePrompting(out.resolve("merged"), rag);
             tunedTest.writeJson(out.resolve("eval_test.json"));
             tunedExamples.writeJson(out.resolve("eval_examples.json"));
 
@@ -158,5 +160,12 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** ", prompt tools [date_hint] and retrieval included" — what the training prompts were given. */
+    private static String prompted(PaymentsRecipe recipe, PaymentsRetrieval rag) {
+        String tools = recipe.promptTools().isEmpty() ? "" : "prompt tools " + recipe.promptTools();
+        String both = rag == null ? tools : tools.isEmpty() ? "retrieval" : tools + " and retrieval";
+        return both.isEmpty() ? "" : ", " + both + " included";
     }
 }

@@ -4,12 +4,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.ChatDatasetReader;
 import org.finetune4j.data.SftDataBuilder;
 import org.finetune4j.data.SftDataset;
 import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.peft.LoraConfig;
 import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.rag.PromptTools;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.tokenizer.HfTokenizer;
 import org.finetune4j.train.ScheduleType;
 import org.finetune4j.train.TrainerConfig;
@@ -38,10 +42,13 @@ import org.finetune4j.train.TrainerConfig;
  * @param retrieval     what every prompt, in training and in use, is shown of the most similar training
  *                      conversations ({@link Retrieval#NONE}: nothing)
  * @param retrievedExamples how many similar training conversations each prompt is shown
+ * @param promptTools   names of the {@link org.finetune4j.rag.PromptTool}s that rewrite every prompt, in training
+ *                      and in use, before retrieval: {@value DateHintTool#NAME} states the date the user's message
+ *                      names, {@value AmountHintTool#NAME} its amount and currency
  */
 public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int rowLength, int batchRows, int rank,
         double alpha, List<String> modulesToSave, double learningRate, long seed, Retrieval retrieval,
-        int retrievedExamples) {
+        int retrievedExamples, List<String> promptTools) {
 
     /** The recipe's choice of retrieval: none, or what a prompt is shown ({@link PaymentsRetrieval.Shown}). */
     public enum Retrieval {
@@ -56,8 +63,8 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
 
     /**
      * Conversations used. With the copy-warm-up base, 4,000 instead of 2,000 lifted test exact match from 29.0 % to
-     * 39.2 % (recipient 75 → 85 %). With {@link #RETRIEVAL}'s vote line every conversation is about 100 tokens
-     * long, so 4,000 take 448 optimizer steps, about the plain recipe's 420 and its wall time.
+     * 39.2 % (recipient 75 → 85 %). With {@link #RETRIEVAL}'s vote line and the {@link #PROMPT_TOOLS}' lines a
+     * conversation is about 106 tokens long, so 4,000 take 449 optimizer steps, about the plain recipe's 420.
      */
     public static final int TRAIN_SAMPLES = 4000;
     public static final int EPOCHS = 1;
@@ -85,6 +92,14 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
      */
     public static final int RETRIEVED_EXAMPLES = 1;
     /**
+     * Every prompt states the date and the amount its message names, worked out by deterministic tools
+     * ("Tanggal disebut / date mentioned: 2024-12-04", "Jumlah disebut / amount mentioned: 1500000 IDR"): the tiny
+     * model copies a date and a number better than it counts days and multiplies "1,5jt". Measured in session 18/19
+     * with the default recipe otherwise (seed 42): the date line lifts test exact match 62.6 → 73.4 % (dates right
+     * 81.4 → 96.0 %), hand-written examples 55 → 78 %.
+     */
+    public static final List<String> PROMPT_TOOLS = List.of(DateHintTool.NAME, AmountHintTool.NAME);
+    /**
      * Trained in full beside LoRA: nothing. With the session-2 base (JSON tokens seen only in short ledger records)
      * training the tied embeddings too lifted exact match from 9 % to 21 %; the session-3 base has seen JSON, numbers
      * and dates in 5,000 transaction logs, and LoRA alone does as well as LoRA + embeddings (test exact match 28.2 %
@@ -102,31 +117,64 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
                     + alpha + ", lr " + learningRate + ", " + retrievedExamples + " retrieved examples");
         }
         Objects.requireNonNull(retrieval, "retrieval");
+        promptTools = List.copyOf(Objects.requireNonNull(promptTools, "promptTools"));
+        PromptTools.named(promptTools); // an unknown name fails here, not after training
         modulesToSave = List.copyOf(Objects.requireNonNull(modulesToSave, "modulesToSave"));
     }
 
     /** The tuned defaults. */
     public static PaymentsRecipe defaults() {
         return new PaymentsRecipe(TRAIN_SAMPLES, EPOCHS, 0, ROW_LENGTH, BATCH_ROWS, RANK, ALPHA, MODULES_TO_SAVE,
-                LEARNING_RATE, SEED, RETRIEVAL, RETRIEVED_EXAMPLES);
+                LEARNING_RATE, SEED, RETRIEVAL, RETRIEVED_EXAMPLES, PROMPT_TOOLS);
     }
 
     /** This recipe with another data budget (notebooks in CI train on a few samples for a few steps). */
     public PaymentsRecipe withBudget(int samples, int passes, int stepCap) {
         return new PaymentsRecipe(samples, passes, stepCap, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, seed, retrieval, retrievedExamples);
+                learningRate, seed, retrieval, retrievedExamples, promptTools);
     }
 
     /** This recipe with another retrieval choice ({@link Retrieval#NONE} for plain fine-tuning). */
     public PaymentsRecipe withRetrieval(Retrieval choice, int examples) {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, seed, choice, examples);
+                learningRate, seed, choice, examples, promptTools);
     }
 
     /** This recipe with another seed (data order, split and new weights). */
     public PaymentsRecipe withSeed(long newSeed) {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, newSeed, retrieval, retrievedExamples);
+                learningRate, newSeed, retrieval, retrievedExamples, promptTools);
+    }
+
+    /** This recipe with other {@link #promptTools} (none: the model alone works out dates and amounts). */
+    public PaymentsRecipe withPromptTools(List<String> names) {
+        return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
+                learningRate, seed, retrieval, retrievedExamples, names);
+    }
+
+    /** The {@link #promptTools} as tools, in their order. */
+    public PromptTools tools() {
+        return PromptTools.named(promptTools);
+    }
+
+    /**
+     * How the tuned model is prompted in use: this recipe's {@link #tools()}, then {@code retrieval}'s examples
+     * (null: none), as {@link #trainingData(HfTokenizer, Path, PaymentsRetrieval)} showed them in training.
+     */
+    public UnaryOperator<List<ChatMessage>> prompting(PaymentsRetrieval retrieval) {
+        return SavedPrompting.compose(tools(), retrieval == null ? null : retrieval.augmentation());
+    }
+
+    /**
+     * Saves {@link #tools()} ({@code prompt_tools.json}) and {@code retrieval} (null: none) beside a saved
+     * adapter or merged model, so that {@code ChatModel.load} and the {@code eval}, {@code chat} and
+     * {@code generate} commands prompt it as it was trained.
+     */
+    public void savePrompting(Path dir, PaymentsRetrieval retrieval) throws IOException {
+        tools().saveTo(dir);
+        if (retrieval != null) {
+            retrieval.saveTo(dir);
+        }
     }
 
     /** Indexes the task's training conversations for this recipe's retrieval; null when it has none. */
@@ -172,8 +220,8 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
     /**
      * The first {@link #trainSamples} conversations of {@code taskDir/train.jsonl}, labels on the assistant turns
      * only, packed into rows of {@link #rowLength} tokens, {@link #batchRows} rows per step, a tenth (at most
-     * {@value #VALIDATION_COUNT}) held out for the validation loss; each shown its retrieved examples when the recipe
-     * has {@link #retrieval} (the index is built here and closed again: to prompt the tuned model the same way, open
+     * {@value #VALIDATION_COUNT}) held out for the validation loss; each rewritten by {@link #tools()} and shown
+     * its retrieved examples when the recipe has {@link #retrieval} (the index is built here and closed again: to prompt the tuned model the same way, open
      * one with {@link #openRetrieval} and pass it to {@link #trainingData(HfTokenizer, Path, PaymentsRetrieval)}).
      */
     public SftDataset trainingData(HfTokenizer tokenizer, Path taskDir) throws IOException {
@@ -188,14 +236,14 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
     }
 
     /**
-     * The training data with every conversation shown its retrieved examples from {@code retrieval}, as the model
-     * will be in use ({@code retrieval} null: none, whatever the recipe says).
+     * The training data with every conversation rewritten by {@link #tools()} and shown its retrieved examples
+     * from {@code retrieval}, as the model will be in use ({@code retrieval} null: none, whatever the recipe says).
      */
     public SftDataset trainingData(HfTokenizer tokenizer, Path taskDir, PaymentsRetrieval retrieval)
             throws IOException {
         List<TrainingConversation> all = ChatDatasetReader.builder().build()
                 .read(taskDir.resolve("train.jsonl")).conversations();
-        List<TrainingConversation> used = all.subList(0, Math.min(trainSamples, all.size()));
+        List<TrainingConversation> used = tools().forTraining(all.subList(0, Math.min(trainSamples, all.size())));
         if (retrieval != null) {
             used = retrieval.augmentTraining(used);
         }

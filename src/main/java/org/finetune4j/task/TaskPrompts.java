@@ -1,7 +1,13 @@
 package org.finetune4j.task;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.chat.Role;
 
 /**
  * The system prompts of the payments task. Training data, notebooks and evaluation must all use these exact
@@ -31,6 +37,30 @@ public final class TaskPrompts {
     public static final String PROSE_INSTRUCTIONS = "Payments assistant. Confirm the request in one short sentence.";
 
     private TaskPrompts() {
+    }
+
+    /**
+     * {@code conversation} with a line appended to its system message: {@code hint} of the last user message and
+     * the prompt's reference date, when it gives one; otherwise (no hint, no system message, or no reference-date
+     * line in it) the same list. The list given is not changed.
+     */
+    public static List<ChatMessage> withHintLine(List<ChatMessage> conversation,
+            BiFunction<String, LocalDate, Optional<String>> hint) {
+        if (conversation.isEmpty() || conversation.get(0).role() != Role.SYSTEM) {
+            return conversation;
+        }
+        String system = conversation.get(0).content();
+        if (!system.contains(REFERENCE_DATE_LABEL)) {
+            return conversation;
+        }
+        LocalDate reference = referenceDate(system);
+        Optional<String> line = ChatMessage.lastUserContent(conversation).flatMap(u -> hint.apply(u, reference));
+        if (line.isEmpty()) {
+            return conversation;
+        }
+        List<ChatMessage> out = new ArrayList<>(conversation);
+        out.set(0, ChatMessage.system(system + "\n" + line.get()));
+        return out;
     }
 
     /** The JSON-only system prompt for a conversation whose "today" is {@code referenceDate}. */

@@ -70,7 +70,7 @@ class ChatCommandTest {
         CliFixtures.Run run = CliFixtures.run(cli, "--model", CliFixtures.modelDir().toString(), "--adapter",
                 adapter.toString(), "--system", CliFixtures.SYSTEM, "--max-new-tokens", "6");
         assertEquals(0, run.exitCode(), run.toString());
-        assertTrue(run.out().startsWith("prompts include retrieved examples (retrieval.json in " + adapter + ")"),
+        assertTrue(run.out().startsWith("prompts as the model was trained: retrieval (from " + adapter + ")"),
                 run.out());
 
         RetrievalAugmentation rag = CliFixtures.RETRIEVAL.open(CliFixtures.root());

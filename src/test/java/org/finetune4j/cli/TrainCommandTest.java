@@ -13,12 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.export.AtomicDirectory;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.io.HalfFloats;
 import org.finetune4j.io.safetensors.SafetensorsFile;
+import org.finetune4j.rag.PromptTools;
 import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.recipe.Adapters;
 import org.finetune4j.train.CheckpointStore;
@@ -107,22 +109,59 @@ class TrainCommandTest {
                     Files.readString(dir.resolve(RetrievalConfig.EXAMPLES_FILE_NAME)), dir.toString());
         }
         // the evaluation prompted the tuned model with the examples: the merged model, loaded with them, agrees
+        assertLoadedMergedModelAnswersAsTheEvaluation(out,
+                system -> assertTrue(system.contains("Mirip / similar:"), system));
+        // merging the adapter again carries the retrieval along
+        assertEquals(expected, RetrievalConfig.find(mergeAgain(out)).orElseThrow());
+    }
+
+    @Test
+    void aRecipeWithPromptToolsTrainsEvaluatesAndSavesThemAndAnUnknownToolIsRefused() throws IOException {
+        Path out = tmp.resolve("tools");
+        Path recipe = CliFixtures.loraRecipe(tmp, out);
+        // test_tag_first (a test tool) appends " +a" to the first message of every prompt
+        Files.writeString(recipe, Files.readString(recipe) + "prompt_tools: [test_tag_first]\n");
+        CliFixtures.Run run = CliFixtures.run("train", recipe.toString(), "trainer.checkpoint_every=0");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("prompt tools: [test_tag_first]"), run.out());
+        for (Path dir : List.of(out.resolve("adapter"), out.resolve("merged"))) {
+            assertEquals(List.of("test_tag_first"), PromptTools.load(dir).orElseThrow().names(), dir.toString());
+        }
+        assertLoadedMergedModelAnswersAsTheEvaluation(out,
+                system -> assertEquals(CliFixtures.SYSTEM + " +a", system));
+        assertEquals(List.of("test_tag_first"), PromptTools.load(mergeAgain(out)).orElseThrow().names());
+
+        Files.writeString(recipe, Files.readString(recipe).replace("[test_tag_first]", "[date_hints]"));
+        CliFixtures.Run bad = CliFixtures.run("train", recipe.toString());
+        assertEquals(1, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("prompt_tools: unknown prompt tool 'date_hints'; known: ["), bad.err());
+    }
+
+    /**
+     * The merged model of run {@code out}, loaded with what was saved beside it, shows {@code shownSystem} a system
+     * prompt it accepts and answers the first two test prompts as the run's evaluation did.
+     */
+    private static void assertLoadedMergedModelAnswersAsTheEvaluation(Path out, Consumer<String> shownSystem)
+            throws IOException {
         JsonNode report = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
         try (ChatModel merged = ChatModel.load(out.resolve("merged"))) {
             SamplingConfig s = merged.defaultSampling().toBuilder().optMaxNewTokens(4).build();
             for (int i = 0; i < 2; i++) {
                 List<ChatMessage> prompt = List.of(ChatMessage.system(CliFixtures.SYSTEM),
                         ChatMessage.user("tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i]));
-                assertTrue(merged.augment(prompt).get(0).content().contains("Mirip / similar:"));
+                shownSystem.accept(merged.augment(prompt).get(0).content());
                 assertEquals(report.get("examples").get(i).get("completion").asText(), merged.chat(prompt, s));
             }
         }
-        // merging the adapter again carries the retrieval along
+    }
+
+    /** Merges run {@code out}'s adapter again with the {@code merge} command; the new directory. */
+    private Path mergeAgain(Path out) {
         Path again = tmp.resolve("merged-again");
         CliFixtures.Run merge = CliFixtures.run("merge", "--model", CliFixtures.modelDir().toString(), "--adapter",
                 out.resolve("adapter").toString(), "--out", again.toString());
         assertEquals(0, merge.exitCode(), merge.toString());
-        assertEquals(expected, RetrievalConfig.find(again).orElseThrow());
+        return again;
     }
 
     @Test

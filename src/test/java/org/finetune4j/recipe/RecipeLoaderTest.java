@@ -178,6 +178,7 @@ class RecipeLoaderTest {
             assertEquals(Path.of("data/task/test.jsonl"), r.eval().file(), f.toString());
             assertEquals(Path.of("runs/" + f.getFileName().toString().replace(".yaml", "")), r.output().dir());
             assertTrue(Files.isRegularFile(Path.of(r.retrieval().examples())), f.toString());
+            assertEquals(org.finetune4j.task.PaymentsRecipe.PROMPT_TOOLS, r.tools().names(), f.toString());
         }
         Recipe lora = RecipeLoader.load(RECIPES.resolve("lora.yaml"));
         LoraConfig lc = (LoraConfig) lora.technique().toConfig();
@@ -192,6 +193,7 @@ class RecipeLoaderTest {
         assertEquals(PaymentsRetrieval.config(Path.of("data/task/train.jsonl"),
                 PaymentsRetrieval.Shown.valueOf(quick.retrieval().name()), quick.retrievedExamples()),
                 lora.retrieval());
+        assertEquals(quick.promptTools(), lora.promptTools());
         assertEquals(16, lc.r());
         assertEquals(16.0, lc.alpha());
         assertEquals(LoraConfig.ALL_PROJECTIONS, lc.targetModules());

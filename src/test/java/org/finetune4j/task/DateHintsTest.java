@@ -39,6 +39,20 @@ class DateHintsTest {
         assertEquals(want, DateHints.find(message, LocalDate.parse(reference)), message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "tf 50rb ke budi besok | tf 50rb ke budi",
+        "25 september pulsa ceban buat 0838764429070 | pulsa ceban buat 0838764429070",
+        "18/10 lunasin wifi MyRepublic sebesar Rp 611.589 dong | lunasin wifi MyRepublic sebesar Rp 611.589 dong",
+        "july 2, 2026 load 790,000 rupiah into shopeepay | load 790,000 rupiah into shopeepay",
+        "Collect SGD 1,303.82 from Bayu on the 25th | Collect SGD 1,303.82 from Bayu",
+        "minta 2,5jt dari pak bambang tgl 15 utk sewa | minta 2,5jt dari pak bambang utk sewa",
+        "cek saldo dong | cek saldo dong",
+    })
+    void withoutDateDropsTheDateWordsAndKeepsTheRest(String message, String expected) {
+        assertEquals(expected, DateHints.withoutDate(message, LocalDate.parse("2024-12-03")));
+    }
+
     @Test
     void theHintGoesOnItsOwnLineOfTheSystemPrompt() {
         LocalDate ref = LocalDate.parse("2024-12-03");

@@ -1,0 +1,51 @@
+package org.finetune4j.rag;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.finetune4j.chat.ChatMessage;
+
+/**
+ * How a saved model is prompted: its {@link PromptTools} ({@value PromptTools#FILE_NAME}) and then its retrieval
+ * ({@value RetrievalConfig#FILE_NAME}), in the order training applied them, read from the directory the model or
+ * its adapter was saved in.
+ */
+public final class SavedPrompting {
+    private SavedPrompting() {
+    }
+
+    /**
+     * The prompt rewrite of the model saved in {@code dir}: identity when it has neither file.
+     *
+     * @throws IOException naming the file that is malformed, or the retrieval examples that are missing
+     */
+    public static UnaryOperator<List<ChatMessage>> load(Path dir) throws IOException {
+        return compose(PromptTools.load(dir).orElse(PromptTools.NONE), RetrievalConfig.load(dir).orElse(null));
+    }
+
+    /** {@code tools} first, then {@code retrieval} (null: none), as training applies them. */
+    public static UnaryOperator<List<ChatMessage>> compose(PromptTools tools, RetrievalAugmentation retrieval) {
+        if (retrieval == null) {
+            return tools.isEmpty() ? UnaryOperator.identity() : tools::apply;
+        }
+        return tools.isEmpty() ? retrieval::forPrompt : c -> retrieval.forPrompt(tools.apply(c));
+    }
+
+    /** What {@link #load} will apply, for a log line: "prompt tools [date_hint], retrieval", or empty. */
+    public static Optional<String> describe(Path dir) throws IOException {
+        Optional<PromptTools> tools = PromptTools.load(dir);
+        boolean retrieval = RetrievalConfig.find(dir).isPresent();
+        String t = tools.map(x -> "prompt tools " + x.names()).orElse("");
+        String r = retrieval ? "retrieval" : "";
+        String both = t.isEmpty() || r.isEmpty() ? t + r : t + ", " + r;
+        return both.isEmpty() ? Optional.empty() : Optional.of(both);
+    }
+
+    /** Copies the saved tools and retrieval (with its examples) from one model directory to another. */
+    public static void copy(Path fromDir, Path toDir) throws IOException {
+        PromptTools.copy(fromDir, toDir);
+        RetrievalConfig.copy(fromDir, toDir);
+    }
+}

@@ -1,0 +1,43 @@
+package org.finetune4j.task;
+
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import org.finetune4j.chat.ChatMessage;
+
+/**
+ * An amount-normaliser tool for the payments task's prompts, the counterpart of {@link DateHints}: it reads the
+ * amount of the user's message with {@link AmountNormalizer} ("1,5jt" → 1500000 IDR, "ceban" → 10000 IDR,
+ * "SGD 1,303.82" → 1303.82 SGD) and states it on a line of its own ({@value #LABEL}{@code 1500000 IDR}), so the model
+ * copies a number and a currency code instead of doing the multiplication and the separator rules itself.
+ *
+ * <p>The date the message names is taken out first ({@link DateHints#withoutDate}), so the numbers of
+ * "25 september", "18/10" or "5 hari lagi" are not read as amounts; phone numbers are skipped by the normaliser.
+ * When the rest still holds several amounts, the first is stated.
+ */
+public final class AmountHints {
+    /** The hint line's label, followed by the amount in major units and the ISO 4217 code. */
+    public static final String LABEL = "Jumlah disebut / amount mentioned: ";
+
+    private AmountHints() {
+    }
+
+    /** The amount {@code message} names, its date ({@code reference} resolves relative ones) left out. */
+    public static Optional<Money> find(String message, LocalDate reference) {
+        List<Money> all = AmountNormalizer.findAll(DateHints.withoutDate(message, reference));
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /** The hint line's text for {@code money}: "1303.82 SGD". */
+    public static String line(Money money) {
+        return LABEL + money.amount().toPlainString() + " " + money.currency();
+    }
+
+    /**
+     * {@code conversation} with the hint line appended to its system message when the last user message names an
+     * amount; otherwise (no amount, no system message, or no reference-date line in it) the same list.
+     */
+    public static List<ChatMessage> withHint(List<ChatMessage> conversation) {
+        return TaskPrompts.withHintLine(conversation, (user, reference) -> find(user, reference).map(AmountHints::line));
+    }
+}
