@@ -71,7 +71,8 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     int retrievedExamples;
     @Option(names = "--prompt-tools", split = ",", defaultValue = DateHintTool.NAME + "," + AmountHintTool.NAME,
             description = "tools that state what each message names on a line of its prompt, in training and in use: "
-                    + DateHintTool.NAME + " (its date), " + AmountHintTool.NAME + " (its amount and currency); "
+                    + DateHintTool.NAME + " (its date), " + AmountHintTool.NAME + " (its amount and currency), "
+                    + ProviderHintTool.NAME + " (its biller, wallet or operator; not in the default); "
                     + "--prompt-tools= for none (default ${DEFAULT-VALUE})")
     List<String> promptTools;
     @Option(names = "--modules-to-save", split = ",",
