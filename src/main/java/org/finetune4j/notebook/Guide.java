@@ -215,9 +215,7 @@ public final class Guide {
      * and the retrieved examples' vote added to each system prompt.
      */
     public static List<TrainingConversation> shownInTraining(List<TrainingConversation> conversations) {
-        List<TrainingConversation> out = recipe().tools().forTraining(conversations);
-        PaymentsRetrieval r = retrieval();
-        return r == null ? out : r.augmentTraining(out);
+        return recipe().shownInTraining(conversations, retrieval());
     }
 
     /**

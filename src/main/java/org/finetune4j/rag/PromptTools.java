@@ -17,7 +17,6 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import org.finetune4j.chat.ChatMessage;
-import org.finetune4j.data.Conversation;
 import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.io.AtomicFiles;
 
@@ -107,17 +106,11 @@ public final class PromptTools {
         if (tools.isEmpty()) {
             return training;
         }
-        Conversation c = training.conversation();
-        List<ChatMessage> messages = apply(c.messages());
-        int shift = messages.size() - c.messages().size();
-        if (shift < 0) {
-            throw new IllegalStateException(c.source() + ": prompt tools " + names() + " removed messages");
+        List<ChatMessage> messages = apply(training.conversation().messages());
+        if (messages.size() < training.conversation().messages().size()) {
+            throw new IllegalStateException(training.source() + ": prompt tools " + names() + " removed messages");
         }
-        Set<Integer> excluded = new HashSet<>();
-        for (int i : training.excludedTurns()) {
-            excluded.add(i + shift);
-        }
-        return new TrainingConversation(new Conversation(messages, c.meta(), c.source()), excluded);
+        return training.withMessages(messages);
     }
 
     /** {@link #forTraining(TrainingConversation)} of each conversation. */

@@ -1,10 +1,8 @@
 package org.finetune4j.rag;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.Conversation;
@@ -53,14 +51,8 @@ public final class RetrievalAugmentation {
     public TrainingConversation forTraining(TrainingConversation training, String group) {
         Conversation c = training.conversation();
         String query = lastUserMessage(c.messages(), c.source());
-        List<ChatMessage> messages = prompt.withRetrieved(c.messages(),
-                retriever.searchOthers(query, examples, group));
-        int shift = messages.size() - c.messages().size();
-        Set<Integer> excluded = new HashSet<>();
-        for (int i : training.excludedTurns()) {
-            excluded.add(i + shift);
-        }
-        return new TrainingConversation(new Conversation(messages, c.meta(), c.source()), excluded);
+        return training.withMessages(prompt.withRetrieved(c.messages(),
+                retriever.searchOthers(query, examples, group)));
     }
 
     /** {@link #forTraining} of each conversation, its group given by {@code groupOf}. */

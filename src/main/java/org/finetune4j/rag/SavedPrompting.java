@@ -27,17 +27,17 @@ public final class SavedPrompting {
 
     /** {@code tools} first, then {@code retrieval} (null: none), as training applies them. */
     public static UnaryOperator<List<ChatMessage>> compose(PromptTools tools, RetrievalAugmentation retrieval) {
-        if (retrieval == null) {
-            return tools.isEmpty() ? UnaryOperator.identity() : tools::apply;
-        }
-        return tools.isEmpty() ? retrieval::forPrompt : c -> retrieval.forPrompt(tools.apply(c));
+        return retrieval == null ? tools::apply : c -> retrieval.forPrompt(tools.apply(c));
     }
 
     /** What {@link #load} will apply, for a log line: "prompt tools [date_hint], retrieval", or empty. */
     public static Optional<String> describe(Path dir) throws IOException {
-        Optional<PromptTools> tools = PromptTools.load(dir);
-        boolean retrieval = RetrievalConfig.find(dir).isPresent();
-        String t = tools.map(x -> "prompt tools " + x.names()).orElse("");
+        return describe(PromptTools.load(dir).orElse(PromptTools.NONE), RetrievalConfig.find(dir).isPresent());
+    }
+
+    /** "prompt tools [date_hint], retrieval", "retrieval", … or empty: what {@code tools} and a retrieval add. */
+    public static Optional<String> describe(PromptTools tools, boolean retrieval) {
+        String t = tools.isEmpty() ? "" : "prompt tools " + tools.names();
         String r = retrieval ? "retrieval" : "";
         String both = t.isEmpty() || r.isEmpty() ? t + r : t + ", " + r;
         return both.isEmpty() ? Optional.empty() : Optional.of(both);

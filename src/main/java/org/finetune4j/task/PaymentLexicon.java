@@ -31,6 +31,9 @@ final class PaymentLexicon {
     static final List<String> BILLERS = List.of("PLN", "BPJS", "PDAM", "IndiHome", "First Media", "Biznet", "MyRepublic");
     static final List<String> WALLETS = List.of("GoPay", "OVO", "DANA", "ShopeePay", "LinkAja");
     static final List<String> OPERATORS = List.of("Telkomsel", "XL", "Indosat", "Tri", "Smartfren", "by.U");
+    /** The app's catalogue of providers: every biller, wallet and operator. */
+    static final List<String> PROVIDERS = java.util.stream.Stream.of(BILLERS, WALLETS, OPERATORS)
+            .flatMap(List::stream).toList();
 
     static final List<String> NOTES_ID = List.of("makan siang", "bayar kos", "patungan kado", "uang bensin", "arisan",
             "cicilan motor", "beli buku", "ongkir", "uang jajan", "bayar utang", "sewa bulan ini", "tiket konser",
@@ -109,7 +112,7 @@ final class PaymentLexicon {
 
     /** A base name, an honorific or a provider, compared without case. */
     static boolean isReservedWord(String word) {
-        return java.util.stream.Stream.of(NAMES, HONORIFICS_ID, WALLETS, BILLERS, OPERATORS)
+        return java.util.stream.Stream.of(NAMES, HONORIFICS_ID, PROVIDERS)
                 .flatMap(List::stream).anyMatch(word::equalsIgnoreCase);
     }
 

@@ -18,6 +18,7 @@ import org.finetune4j.generate.ChatModel;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.PeftModel;
+import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.tokenizer.HfTokenizer;
@@ -116,7 +117,8 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             System.out.printf(Locale.ROOT, "data: %d samples, %,d tokens (%.0f per sample, %.0f%% trained on), %d rows "
                     + "of <= %d tokens (%.1f s%s)%n", st.samples(), st.tokens(), st.meanLength(),
                     100 * st.trainableFraction(), st.rows(), rowLength, (System.nanoTime() - tData) / 1e9,
-                    prompted(recipe, rag));
+                    SavedPrompting.describe(recipe.tools(), rag != null).map(p -> ", " + p + " included")
+                            .orElse(""));
             PeftModel lora = PeftModel.create(base, recipe.loraConfig(), seed).setNeftuneNoiseAlpha(neftuneAlpha);
             System.out.println(lora.report());
             TrainerConfig tc = recipe.trainerConfig(lora.type());
@@ -161,12 +163,5 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** ", prompt tools [date_hint] and retrieval included" — what the training prompts were given. */
-    private static String prompted(PaymentsRecipe recipe, PaymentsRetrieval rag) {
-        String tools = recipe.promptTools().isEmpty() ? "" : "prompt tools " + recipe.promptTools();
-        String both = rag == null ? tools : tools.isEmpty() ? "retrieval" : tools + " and retrieval";
-        return both.isEmpty() ? "" : ", " + both + " included";
     }
 }

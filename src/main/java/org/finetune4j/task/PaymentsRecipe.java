@@ -183,6 +183,16 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
         return retrieval.open(taskDir, retrievedExamples);
     }
 
+    /**
+     * Training conversations as this recipe shows them to the model: rewritten by {@link #tools()}, then given
+     * their retrieved examples from {@code retrieval} (null: none), as {@link #prompting} does in use.
+     */
+    public List<TrainingConversation> shownInTraining(List<TrainingConversation> conversations,
+            PaymentsRetrieval retrieval) {
+        List<TrainingConversation> tooled = tools().forTraining(conversations);
+        return retrieval == null ? tooled : retrieval.augmentTraining(tooled);
+    }
+
     /** The guide's LoRA: r and alpha of this recipe on all seven projections, plus {@link #modulesToSave}. */
     public LoraConfig loraConfig() {
         return LoraConfig.builder().optR(rank).optAlpha(alpha).optModulesToSave(modulesToSave).build();
@@ -244,10 +254,8 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
             throws IOException {
         List<TrainingConversation> all = ChatDatasetReader.builder().build()
                 .read(taskDir.resolve("train.jsonl")).conversations();
-        List<TrainingConversation> used = tools().forTraining(all.subList(0, Math.min(trainSamples, all.size())));
-        if (retrieval != null) {
-            used = retrieval.augmentTraining(used);
-        }
+        List<TrainingConversation> used = shownInTraining(all.subList(0, Math.min(trainSamples, all.size())),
+                retrieval);
         return SftDataBuilder.builder().setTokenizer(tokenizer).optMaxLength(rowLength).optPacking(true)
                 .optBatchSize(batchRows).optSeed(seed)
                 .optValidationCount(Math.min(VALIDATION_COUNT, used.size() / 10)).build().fromConversations(used);

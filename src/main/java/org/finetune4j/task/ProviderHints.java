@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.finetune4j.chat.ChatMessage;
 
 /**
@@ -23,8 +22,7 @@ public final class ProviderHints {
     /** Every provider of the catalogue, with the pattern that finds it as a whole word in a lower-cased message. */
     private record Entry(String name, Pattern pattern) {}
 
-    private static final List<Entry> CATALOGUE = Stream.of(PaymentLexicon.BILLERS, PaymentLexicon.WALLETS,
-            PaymentLexicon.OPERATORS).flatMap(List::stream)
+    private static final List<Entry> CATALOGUE = PaymentLexicon.PROVIDERS.stream()
             .map(p -> new Entry(p, Pattern.compile("(?<![\\p{L}\\p{N}.])" + Pattern.quote(p.toLowerCase(Locale.ROOT))
                     + "(?![\\p{L}\\p{N}])")))
             .toList();

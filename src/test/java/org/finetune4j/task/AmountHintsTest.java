@@ -4,10 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -66,23 +63,17 @@ class AmountHintsTest {
 
     /** The hand-written examples were not generated: every amount of theirs is found, and none where there is none. */
     @Test
-    void findsEveryAmountOfTheHandWrittenExamples() throws Exception {
-        ObjectMapper om = new ObjectMapper();
+    void findsEveryAmountOfTheHandWrittenExamples() {
         List<String> wrong = new ArrayList<>();
         int withAmount = 0;
-        for (String line : Files.readAllLines(Path.of("data/task/examples.jsonl"))) {
-            JsonNode msgs = om.readTree(line).get("messages");
-            JsonNode gold = om.readTree(msgs.get(msgs.size() - 1).get("content").asText());
-            LocalDate ref = TaskPrompts.referenceDate(msgs.get(0).get("content").asText());
-            String user = msgs.get(1).get("content").asText();
-            Optional<Money> want = Optional.empty();
-            if (!gold.get("amount").isNull()) {
+        for (PaymentSample s : PaymentJsonl.read(Path.of("data/task/examples.jsonl"))) {
+            Optional<Money> want = Optional.ofNullable(s.gold().money());
+            if (want.isPresent()) {
                 withAmount++;
-                want = Optional.of(new Money(gold.get("amount").decimalValue(), gold.get("currency").asText()));
             }
-            Optional<Money> found = AmountHints.find(user, ref);
+            Optional<Money> found = AmountHints.find(s.userMessage(), s.referenceDate());
             if (!found.equals(want)) {
-                wrong.add(user + " -> " + found + ", gold " + want);
+                wrong.add(s.userMessage() + " -> " + found + ", gold " + want);
             }
         }
         assertTrue(withAmount >= 60, "examples with an amount: " + withAmount);

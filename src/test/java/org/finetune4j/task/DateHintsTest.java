@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -74,21 +71,18 @@ class DateHintsTest {
 
     /** The hand-written examples were not generated from the rules the search uses: every dated one is found. */
     @Test
-    void findsEveryDateOfTheHandWrittenExamples() throws Exception {
-        ObjectMapper om = new ObjectMapper();
+    void findsEveryDateOfTheHandWrittenExamples() {
         List<String> missed = new ArrayList<>();
         int dated = 0;
-        for (String line : Files.readAllLines(Path.of("data/task/examples.jsonl"))) {
-            JsonNode msgs = om.readTree(line).get("messages");
-            JsonNode gold = om.readTree(msgs.get(msgs.size() - 1).get("content").asText()).get("date");
-            if (gold.isNull()) {
+        for (PaymentSample s : PaymentJsonl.read(Path.of("data/task/examples.jsonl"))) {
+            LocalDate gold = s.gold().date();
+            if (gold == null) {
                 continue;
             }
             dated++;
-            LocalDate ref = TaskPrompts.referenceDate(msgs.get(0).get("content").asText());
-            String user = msgs.get(1).get("content").asText();
-            if (!DateHints.find(user, ref).equals(Optional.of(LocalDate.parse(gold.asText())))) {
-                missed.add(user + " -> " + DateHints.find(user, ref) + ", gold " + gold.asText());
+            Optional<LocalDate> found = DateHints.find(s.userMessage(), s.referenceDate());
+            if (!found.equals(Optional.of(gold))) {
+                missed.add(s.userMessage() + " -> " + found + ", gold " + gold);
             }
         }
         assertTrue(dated >= 40, "examples with a date: " + dated);

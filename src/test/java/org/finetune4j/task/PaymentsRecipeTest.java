@@ -48,8 +48,7 @@ class PaymentsRecipeTest {
                     .conversations().stream()
                     .filter(t -> DateHints.withHint(t.conversation().messages()) != t.conversation().messages())
                     .findFirst().orElseThrow();
-            TrainingConversation shown = rag.augmentTraining(recipe.tools().forTraining(List.of(first)))
-                    .get(0);
+            TrainingConversation shown = recipe.shownInTraining(List.of(first), rag).get(0);
             List<ChatMessage> asked = first.conversation().messages().subList(0, 2);
             assertEquals(recipe.prompting(rag).apply(asked).get(0), shown.conversation().messages().get(0));
 

@@ -3,9 +3,6 @@ package org.finetune4j.task;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -50,16 +47,13 @@ class ProviderHintsTest {
 
     /** Every hand-written example's provider is found, and none is stated where the answer has none. */
     @Test
-    void findsEveryProviderOfTheHandWrittenExamples() throws Exception {
-        ObjectMapper om = new ObjectMapper();
+    void findsEveryProviderOfTheHandWrittenExamples() {
         List<String> wrong = new ArrayList<>();
-        for (String line : Files.readAllLines(Path.of("data/task/examples.jsonl"))) {
-            JsonNode msgs = om.readTree(line).get("messages");
-            JsonNode gold = om.readTree(msgs.get(msgs.size() - 1).get("content").asText()).get("provider");
-            String user = msgs.get(1).get("content").asText();
-            Optional<String> want = gold.isNull() ? Optional.empty() : Optional.of(gold.asText());
-            if (!ProviderHints.find(user).equals(want)) {
-                wrong.add(user + " -> " + ProviderHints.find(user) + ", gold " + want);
+        for (PaymentSample s : PaymentJsonl.read(Path.of("data/task/examples.jsonl"))) {
+            Optional<String> want = Optional.ofNullable(s.gold().provider());
+            Optional<String> found = ProviderHints.find(s.userMessage());
+            if (!found.equals(want)) {
+                wrong.add(s.userMessage() + " -> " + found + ", gold " + want);
             }
         }
         assertEquals(List.of(), wrong);
