@@ -58,6 +58,7 @@ public final class ChatCommand implements Callable<Integer> {
             SamplingConfig config = sampling.apply(chat.defaultSampling());
             loaded.prompting().ifPresent(p -> out.println("prompts as the model was trained: " + p + " (from "
                     + loaded.promptingDir() + ")"));
+            loaded.decoding().ifPresent(d -> out.println("answers constrained as evaluated: " + d));
             converse(chat, config, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), out);
         }
         return 0;

@@ -1,20 +1,31 @@
 package org.finetune4j.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.finetune4j.eval.EvalReport;
+import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.recipe.JsonEvaluation;
 import org.finetune4j.recipe.Recipe;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code finetune4j eval --model DIR [--adapter DIR] --data FILE --schema FILE [--limit N] [--json OUT]}. */
+/**
+ * {@code finetune4j eval --model DIR [--adapter DIR] --data FILE --schema FILE [--limit N] [--json OUT]
+ * [--decoding saved|free|schema [--copied-fields F,…]]}.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = {"Measure the JSON objective: valid JSON, schema-valid, exact match, per-field accuracy.",
             "Example: finetune4j eval --model data/models/tiny-base --adapter runs/lora/adapter"
@@ -52,15 +63,53 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT", description = "also write the full report as JSON")
     Path json;
 
+    /** How answers are decoded during the evaluation. */
+    enum Decoding {
+        /** as saved beside the model ({@code decoding.json}), freely when nothing is saved */
+        SAVED,
+        /** freely: the model alone, whatever is saved */
+        FREE,
+        /** constrained to {@code --schema}, with {@code --copied-fields} copied from the message */
+        SCHEMA
+    }
+
+    @Option(names = "--decoding", paramLabel = "MODE", defaultValue = "saved", converter = DecodingConverter.class,
+            description = "saved (the constraint saved beside the model, if any), free (the model alone) or schema"
+                    + " (constrained to --schema); default: ${DEFAULT-VALUE}")
+    Decoding decoding;
+
+    @Option(names = "--copied-fields", split = ",", paramLabel = "FIELD",
+            description = "with --decoding schema: string fields copied from the user's message, e.g. recipient,note")
+    List<String> copiedFields = new ArrayList<>();
+
+    static final class DecodingConverter implements CommandLine.ITypeConverter<Decoding> {
+        @Override
+        public Decoding convert(String value) {
+            return Decoding.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         modelOptions.check(spec);
         ModelOptions.requireFile(spec, "--data", data);
         ModelOptions.requireFile(spec, "--schema", schema);
         Recipe.Eval eval = new Recipe.Eval(data, schema, limit, groupBy, batchSize, maxNewTokens);
+        if (!copiedFields.isEmpty() && decoding != Decoding.SCHEMA) {
+            throw new ParameterException(spec.commandLine(), "--copied-fields needs --decoding schema");
+        }
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
-            EvalReport report = JsonEvaluation.evaluate(loaded.chat(), eval);
+            ChatModel chat = loaded.chat();
             PrintWriter out = spec.commandLine().getOut();
+            switch (decoding) {
+                case FREE -> chat.optDecodingConstraint(null);
+                case SCHEMA -> chat.optDecodingConstraint(constraint());
+                case SAVED -> { }
+            }
+            if (chat.decodingConstraint() instanceof JsonSchemaConstraint c) {
+                out.println("decoding constrained: " + SavedDecoding.describe(c));
+            }
+            EvalReport report = JsonEvaluation.evaluate(chat, eval);
             out.println("evaluated " + report.n() + " examples of " + data);
             JsonEvaluation.print(report, groupBy, out);
             if (json != null) {
@@ -70,5 +119,14 @@ public final class EvalCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private JsonSchemaConstraint constraint() throws IOException {
+        try {
+            return JsonSchemaConstraint.builder().setSchema(new ObjectMapper().readTree(schema.toFile()))
+                    .optCopiedFields(Set.copyOf(copiedFields)).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), "--decoding schema: " + schema + ": " + e.getMessage());
+        }
     }
 }

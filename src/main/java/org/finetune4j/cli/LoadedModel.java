@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.io.hub.ModelLocator;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.PretrainedModel;
@@ -45,11 +46,13 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
     }
 
     /**
-     * The model as a chat model, prompted with the prompt tools and retrieved examples it was trained with when the
-     * adapter directory (or, without an adapter, the model directory) holds them ({@link SavedPrompting}).
+     * The model as a chat model, prompted with the prompt tools and retrieved examples it was trained with and
+     * answering under the decoding constraint it was evaluated with, when the adapter directory (or, without an
+     * adapter, the model directory) holds them ({@link SavedPrompting}, {@link SavedDecoding}).
      */
     ChatModel chat() throws IOException {
-        return new ChatModel(model, tokenizer, generation).optPromptAugmentation(SavedPrompting.load(promptingDir()));
+        return new ChatModel(model, tokenizer, generation).optPromptAugmentation(SavedPrompting.load(promptingDir()))
+                .optDecodingConstraint(SavedDecoding.load(promptingDir()).orElse(null));
     }
 
     /** Where the saved prompting is looked for: the adapter directory, or the model's without one. */
@@ -60,6 +63,11 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
     /** What {@link #chat()} adds to every prompt ("prompt tools [date_hint], retrieval"), if anything. */
     Optional<String> prompting() throws IOException {
         return SavedPrompting.describe(promptingDir());
+    }
+
+    /** The saved decoding constraint {@link #chat()} answers under ("JSON schema, [recipient] copied …"), if any. */
+    Optional<String> decoding() throws IOException {
+        return SavedDecoding.load(promptingDir()).map(SavedDecoding::describe);
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.finetune4j.export.MergedModelWriter;
 import org.finetune4j.peft.PeftModel;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.rag.SavedPrompting;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,6 +40,7 @@ public final class MergeCommand implements Callable<Integer> {
             MergedModelWriter.save((PeftModel) loaded.model(), out, loaded.dir(), loaded.generation());
         }
         SavedPrompting.copy(modelOptions.adapter, out); // a model trained with tools or retrieval is used with them
+        SavedDecoding.copy(modelOptions.adapter, out); // and answers under the constraint it was evaluated with
         spec.commandLine().getOut().println("merged model written to " + out);
         spec.commandLine().getOut().flush();
         return 0;

@@ -12,6 +12,10 @@ import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.generate.constraint.DecodingConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
+import org.finetune4j.generate.constraint.TokenConstraint;
+import org.finetune4j.generate.constraint.TokenTexts;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.rag.PromptTools;
@@ -35,6 +39,8 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
     private final SamplingConfig defaults;
     private int batchSize = 16;
     private UnaryOperator<List<ChatMessage>> promptAugmentation = UnaryOperator.identity();
+    private DecodingConstraint decodingConstraint;
+    private TokenTexts tokenTexts;
 
     public ChatModel(CausalLM model, HfTokenizer tokenizer, GenerationConfig generation) {
         this.model = model;
@@ -49,13 +55,15 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
     }
 
     /**
-     * Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory, and the
+     * Loads the model (on CUDA when DJL finds it), tokenizer and generation defaults of an HF directory, the
      * prompt tools and retrieval the model was fine-tuned with when the directory has a
-     * {@value PromptTools#FILE_NAME} or a {@value RetrievalConfig#FILE_NAME} ({@link SavedPrompting}).
+     * {@value PromptTools#FILE_NAME} or a {@value RetrievalConfig#FILE_NAME} ({@link SavedPrompting}), and the
+     * decoding constraint of its {@value SavedDecoding#FILE_NAME}, if any.
      */
     public static ChatModel load(Path dir) throws IOException {
         ChatModel chat = new ChatModel(PretrainedModel.load(dir), HfTokenizer.load(dir), GenerationConfig.read(dir));
         chat.optPromptAugmentation(SavedPrompting.load(dir));
+        chat.optDecodingConstraint(SavedDecoding.load(dir).orElse(null));
         return chat;
     }
 
@@ -93,6 +101,20 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         return this;
     }
 
+    /**
+     * Constrains every answer while it is generated, e.g. to a JSON Schema ({@code JsonSchemaConstraint}); null (the
+     * default) generates freely.
+     */
+    public ChatModel optDecodingConstraint(DecodingConstraint constraint) {
+        this.decodingConstraint = constraint;
+        return this;
+    }
+
+    /** The decoding constraint, or null when answers are generated freely. */
+    public DecodingConstraint decodingConstraint() {
+        return decodingConstraint;
+    }
+
     /** The conversation as the model is prompted with it (after {@link #optPromptAugmentation}). */
     public List<ChatMessage> augment(List<ChatMessage> conversation) {
         return promptAugmentation.apply(conversation);
@@ -109,21 +131,23 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
     }
 
     public String chat(List<ChatMessage> conversation, SamplingConfig sampling) {
-        return generator().generate(prompt(conversation), withStops(sampling), TokenListener.NONE).text();
+        return generator().generate(List.of(prompt(conversation)), constraints(List.of(conversation)),
+                withStops(sampling), TokenListener.NONE).get(0).text();
     }
 
     /** Streams the reply: {@code onText} receives each newly decoded piece as soon as it is complete. */
     public String chatStream(List<ChatMessage> conversation, SamplingConfig sampling, Consumer<String> onText) {
         SamplingConfig s = withStops(sampling);
         StreamingDecoder decoder = tokenizer.streamingDecoder(true);
-        GeneratedSequence g = generator().generate(prompt(conversation), s, (row, token) -> {
+        GeneratedSequence g = generator().generate(List.of(prompt(conversation)), constraints(List.of(conversation)),
+                s, (row, token) -> {
             if (!s.stopTokenIds().contains(token)) {
                 String piece = decoder.push(token);
                 if (!piece.isEmpty()) {
                     onText.accept(piece);
                 }
             }
-        });
+        }).get(0);
         String rest = decoder.flush();
         if (!rest.isEmpty()) {
             onText.accept(rest);
@@ -142,11 +166,12 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         List<String> out = new ArrayList<>(conversations.size());
         Generator gen = generator();
         for (int i = 0; i < conversations.size(); i += batchSize) {
+            List<List<ChatMessage>> batch = conversations.subList(i, Math.min(conversations.size(), i + batchSize));
             List<long[]> prompts = new ArrayList<>();
-            for (List<ChatMessage> c : conversations.subList(i, Math.min(conversations.size(), i + batchSize))) {
+            for (List<ChatMessage> c : batch) {
                 prompts.add(prompt(c));
             }
-            gen.generate(prompts, s, TokenListener.NONE).forEach(g -> out.add(g.text()));
+            gen.generate(prompts, constraints(batch), s, TokenListener.NONE).forEach(g -> out.add(g.text()));
         }
         return out;
     }
@@ -155,6 +180,21 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         Set<Long> ids = new LinkedHashSet<>(defaults.stopTokenIds());
         ids.addAll(s.stopTokenIds());
         return s.toBuilder().optStopTokenIds(ids).build();
+    }
+
+    /** One constraint per conversation, from the conversation as the caller wrote it; null when unconstrained. */
+    private List<TokenConstraint> constraints(List<List<ChatMessage>> conversations) {
+        if (decodingConstraint == null) {
+            return null;
+        }
+        if (tokenTexts == null) {
+            tokenTexts = TokenTexts.of(tokenizer, model.config().vocabSize());
+        }
+        List<TokenConstraint> out = new ArrayList<>(conversations.size());
+        for (List<ChatMessage> c : conversations) {
+            out.add(decodingConstraint.start(c, tokenTexts));
+        }
+        return out;
     }
 
     private long[] prompt(List<ChatMessage> conversation) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
+import org.finetune4j.generate.constraint.TokenConstraint;
 import org.finetune4j.io.NDArrays;
 import org.finetune4j.model.CausalLM;
 import org.finetune4j.model.llama.ForwardInput;
@@ -40,8 +41,22 @@ public final class Generator {
 
     /** Generates a continuation of every prompt; results are in prompt order. */
     public List<GeneratedSequence> generate(List<long[]> prompts, SamplingConfig config, TokenListener listener) {
+        return generate(prompts, null, config, listener);
+    }
+
+    /**
+     * Generates a continuation of every prompt, each under its own constraint (constrained decoding): before a
+     * token is chosen, the tokens its constraint forbids are masked out.
+     *
+     * @param constraints one per prompt, or null for none
+     */
+    public List<GeneratedSequence> generate(List<long[]> prompts, List<? extends TokenConstraint> constraints,
+            SamplingConfig config, TokenListener listener) {
         if (prompts.isEmpty()) {
             return List.of();
+        }
+        if (constraints != null && constraints.size() != prompts.size()) {
+            throw new IllegalArgumentException(constraints.size() + " constraints for " + prompts.size() + " prompts");
         }
         if (!config.stopStrings().isEmpty() && detokenizer == null) {
             throw new IllegalArgumentException("stop strings need a detokenizer");
@@ -104,11 +119,17 @@ public final class Generator {
                         continue;
                     }
                     float[] row = Arrays.copyOfRange(logits, r * vocab, (r + 1) * vocab);
+                    if (constraints != null) {
+                        constraints.get(r).mask(row, config.stopTokenIds());
+                    }
                     long token = sampler.next(row, sequences[r], lengths[r]);
                     listener.onToken(r, token);
                     if (config.stopTokenIds().contains(token)) {
                         reasons[r] = FinishReason.STOP_TOKEN;
                         continue;
+                    }
+                    if (constraints != null) {
+                        constraints.get(r).accept(token);
                     }
                     sequences[r][lengths[r]++] = token;
                     generated.get(r).add(token);

@@ -37,6 +37,7 @@ import org.finetune4j.peft.QloraConfig;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.TechniqueReport;
 import org.finetune4j.peft.TechniqueType;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.rag.SavedPrompting;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
@@ -219,20 +220,24 @@ public final class Guide {
     }
 
     /**
-     * A fine-tuned model as a chat model, prompted as it was trained: the recipe's prompt tools (the date and amount lines) and
-     * retrieved examples ({@link #chat} is the model alone: the base model answers without them).
+     * A fine-tuned model as a chat model, prompted as it was trained: the recipe's prompt tools (the date and amount
+     * lines) and retrieved examples, and answering under the recipe's decoding constraint (the task's schema, names
+     * copied from the message; {@code .optDecodingConstraint(null)} for free decoding). {@link #chat} is the model
+     * alone: the base model answers without them.
      */
     public static ChatModel tunedChat(CausalLM model) throws IOException {
-        return chat(model).optPromptAugmentation(recipe().prompting(retrieval()));
+        return chat(model).optPromptAugmentation(recipe().prompting(retrieval()))
+                .optDecodingConstraint(recipe().decodingConstraint(taskDir()));
     }
 
     /**
      * Saves how the recipe prompts (its prompt tools, {@code prompt_tools.json}, and its retrieval settings and
-     * examples, {@code retrieval.json}) beside a saved adapter or merged model, so that {@code ChatModel.load} and
-     * the command line prompt it as it was trained.
+     * examples, {@code retrieval.json}) and decodes ({@code decoding.json}) beside a saved adapter or merged model, so
+     * that {@code ChatModel.load} and the command line prompt it as it was trained and it answers as evaluated.
      */
     public static void savePrompting(Path dir) throws IOException {
         recipe().savePrompting(dir, retrieval());
+        recipe().saveDecoding(dir, taskDir());
     }
 
     /** The trainer settings of {@link #recipe()} for a technique (its learning rate, cosine, clipping). */
@@ -289,6 +294,7 @@ public final class Guide {
             MergedModelWriter.save(tuned, dir, modelDir, GenerationConfig.read(modelDir));
         }
         SavedPrompting.copy(adapter, dir);
+        SavedDecoding.copy(adapter, dir);
         System.out.println("merged " + adapter + " into " + dir);
         return dir;
     }

@@ -1,8 +1,14 @@
 package org.finetune4j.recipe;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.notebook.TechniqueComparison;
 import org.finetune4j.rag.PromptTool;
 import org.finetune4j.rag.PromptTools;
@@ -27,9 +33,11 @@ import org.finetune4j.train.TrainerConfig;
  * @param promptTools names of the {@link PromptTool}s that rewrite every prompt before retrieval, in training, in
  *                  the evaluation and (saved as {@value PromptTools#FILE_NAME}) in later use, e.g.
  *                  {@code [date_hint]}; absent = none
+ * @param decoding  the constraint answers are decoded under, in the evaluation and (saved as
+ *                  {@value SavedDecoding#FILE_NAME}) in later use; null = free decoding
  */
 public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
-        RetrievalConfig retrieval, List<String> promptTools) {
+        RetrievalConfig retrieval, List<String> promptTools, Decoding decoding) {
 
     public Recipe {
         trainer = trainer != null ? trainer : Trainer.DEFAULTS;
@@ -40,6 +48,17 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
     public Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
             RetrievalConfig retrieval) {
         this(model, data, technique, trainer, output, eval, retrieval, List.of());
+    }
+
+    /** A recipe with free decoding. */
+    public Recipe(Model model, Data data, TechniqueSpec technique, Trainer trainer, Output output, Eval eval,
+            RetrievalConfig retrieval, List<String> promptTools) {
+        this(model, data, technique, trainer, output, eval, retrieval, promptTools, null);
+    }
+
+    /** The {@link #decoding} constraint, or null for free decoding. */
+    public JsonSchemaConstraint decodingConstraint() {
+        return decoding == null ? null : decoding.constraint();
     }
 
     /**
@@ -74,6 +93,10 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
             throw new IllegalArgumentException("retrieval: examples file not found: " + retrieval.examples());
         }
         tools();
+        if (decoding != null) {
+            require(decoding.jsonSchema(), "decoding", "json_schema");
+            decoding.constraint();
+        }
         if (eval != null) {
             require(eval.file(), "eval", "file");
             require(eval.schema(), "eval", "schema");
@@ -209,6 +232,40 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
             Integer maxNewTokens) {
         public Eval {
             groupBy = groupBy == null ? List.of() : List.copyOf(groupBy);
+        }
+    }
+
+    /**
+     * Constrained decoding ({@link JsonSchemaConstraint}).
+     *
+     * @param jsonSchema   the JSON Schema every answer is decoded to (a flat object whose properties are required)
+     * @param copiedFields string properties whose values are copied from the user's message (absent = none)
+     */
+    public record Decoding(Path jsonSchema, List<String> copiedFields) {
+        public Decoding {
+            copiedFields = copiedFields == null ? List.of() : List.copyOf(copiedFields);
+        }
+
+        /**
+         * The constraint.
+         *
+         * @throws IllegalArgumentException {@code decoding: FILE: property 'x' …} when the schema is missing,
+         *                                  malformed or cannot be decoded to
+         */
+        public JsonSchemaConstraint constraint() {
+            JsonNode schema;
+            try {
+                schema = new ObjectMapper().readTree(jsonSchema.toFile());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("decoding: cannot read the schema " + jsonSchema + ": "
+                        + e.getMessage(), e);
+            }
+            try {
+                return JsonSchemaConstraint.builder().setSchema(schema).optCopiedFields(Set.copyOf(copiedFields))
+                        .build();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("decoding: " + jsonSchema + ": " + e.getMessage(), e);
+            }
         }
     }
 

@@ -22,6 +22,7 @@ import org.finetune4j.data.TrainingConversation;
 import org.finetune4j.eval.EvalReport;
 import org.finetune4j.export.MergedModelWriter;
 import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.io.AtomicFiles;
 import org.finetune4j.io.hub.ModelLocator;
 import org.finetune4j.model.PretrainedModel;
@@ -151,7 +152,8 @@ public final class RecipeRunner {
             Optional<EvalReport> eval = Optional.empty();
             if (recipe.eval() != null) {
                 ChatModel chat = new ChatModel(model, tok, generation)
-                        .optPromptAugmentation(SavedPrompting.compose(recipe.tools(), rag));
+                        .optPromptAugmentation(SavedPrompting.compose(recipe.tools(), rag))
+                        .optDecodingConstraint(recipe.decodingConstraint());
                 EvalReport evaluation = JsonEvaluation.evaluate(chat, recipe.eval());
                 evaluation.writeJson(run.evalReport());
                 log.printf(Locale.ROOT, "evaluation on %d examples of %s (report: %s)%n", evaluation.n(),
@@ -256,11 +258,12 @@ public final class RecipeRunner {
     }
 
     /**
-     * Saves the recipe's prompt tools and retrieval (config and a copy of the examples) beside a saved model, so that
-     * it is prompted later as it was trained.
+     * Saves the recipe's prompt tools, retrieval (config and a copy of the examples) and decoding constraint beside
+     * a saved model, so that it is prompted later as it was trained and answers as it was evaluated.
      */
     private void savePrompting(Path dir) throws IOException {
         recipe.tools().saveTo(dir);
+        SavedDecoding.save(dir, recipe.decodingConstraint());
         if (recipe.retrieval() != null) {
             recipe.retrieval().saveTo(dir, Path.of(recipe.retrieval().examples()));
         }

@@ -76,6 +76,15 @@ public final class PaymentsQuickstart implements Callable<Integer> {
                     + ProviderHintTool.NAME + " (its biller, wallet or operator; not in the default); "
                     + "--prompt-tools= for none (default ${DEFAULT-VALUE})")
     List<String> promptTools;
+    @Option(names = "--decoding", defaultValue = "JSON_SCHEMA",
+            description = "how the tuned model's answers are decoded: JSON_SCHEMA (constrained to the task's schema,"
+                    + " recipient, provider and note copied from the message) or FREE (as the model writes them);"
+                    + " default ${DEFAULT-VALUE}")
+    PaymentsRecipe.Decoding decoding;
+    @Option(names = "--free-eval-limit", defaultValue = "100",
+            description = "test examples the tuned model also answers with free decoding: what fine-tuning alone"
+                    + " achieves (0 = none; default ${DEFAULT-VALUE})")
+    int freeEvalLimit;
     @Option(names = "--modules-to-save", split = ",",
             description = "modules trained in full next to LoRA, e.g. embed_tokens (default: none, LoRA alone)")
     List<String> modulesToSave = new java.util.ArrayList<>(PaymentsRecipe.MODULES_TO_SAVE);
@@ -88,7 +97,7 @@ public final class PaymentsQuickstart implements Callable<Integer> {
     PaymentsRecipe recipe() {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batch, rank, alpha,
                 modulesToSave.stream().filter(m -> !m.isBlank()).toList(), lr, seed, retrieval, retrievedExamples,
-                promptTools.stream().filter(t -> !t.isBlank()).toList());
+                promptTools.stream().filter(t -> !t.isBlank()).toList(), decoding);
     }
 
     @Override
@@ -137,6 +146,11 @@ public final class PaymentsQuickstart implements Callable<Integer> {
 
             ChatModel tuned = new ChatModel(lora, tok, gen).optBatchSize(32).optPromptAugmentation(
                     recipe.prompting(rag));
+            EvalReport tunedFree = null;
+            if (freeEvalLimit > 0 && recipe.decoding() != PaymentsRecipe.Decoding.FREE) {
+                tunedFree = PaymentsEvaluation.evaluate(tuned, taskDir, test, freeEvalLimit, 32);
+            }
+            tuned.optDecodingConstraint(recipe.decodingConstraint(taskDir));
             EvalReport tunedTest = PaymentsEvaluation.evaluate(tuned, taskDir, test, evalLimit, 32);
             EvalReport tunedExamples = PaymentsEvaluation.evaluate(tuned, taskDir, examples, 0, 32);
 
@@ -145,13 +159,19 @@ public final class PaymentsQuickstart implements Callable<Integer> {
             // so that eval, chat and generate prompt the model as it was trained
             recipe.savePrompting(out.resolve("adapter"), rag);
             recipe.savePrompting(out.resolve("merged"), rag);
+            recipe.saveDecoding(out.resolve("adapter"), taskDir); // and answer as evaluated
+            recipe.saveDecoding(out.resolve("merged"), taskDir);
             tunedTest.writeJson(out.resolve("eval_test.json"));
             tunedExamples.writeJson(out.resolve("eval_examples.json"));
 
             Map<String, EvalReport> byName = new LinkedHashMap<>();
+            String how = recipe.decoding() == PaymentsRecipe.Decoding.FREE ? "" : ", constrained";
             byName.put("base (test, n=" + baseTest.n() + ")", baseTest);
-            byName.put("LoRA (test, n=" + tunedTest.n() + ")", tunedTest);
-            byName.put("LoRA (examples, n=" + tunedExamples.n() + ")", tunedExamples);
+            if (tunedFree != null) {
+                byName.put("LoRA (test, n=" + tunedFree.n() + ", free)", tunedFree);
+            }
+            byName.put("LoRA (test, n=" + tunedTest.n() + how + ")", tunedTest);
+            byName.put("LoRA (examples, n=" + tunedExamples.n() + how + ")", tunedExamples);
             Table table = EvalReport.compare(byName);
             System.out.println(table.printAll());
             System.out.println(tunedTest.perFieldTable().printAll());

@@ -1,15 +1,20 @@
 package org.finetune4j.task;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.ChatDatasetReader;
 import org.finetune4j.data.SftDataBuilder;
 import org.finetune4j.data.SftDataset;
 import org.finetune4j.data.TrainingConversation;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.peft.LoraConfig;
 import org.finetune4j.peft.TechniqueType;
 import org.finetune4j.rag.PromptTools;
@@ -45,10 +50,14 @@ import org.finetune4j.train.TrainerConfig;
  * @param promptTools   names of the {@link org.finetune4j.rag.PromptTool}s that rewrite every prompt, in training
  *                      and in use, before retrieval: {@value DateHintTool#NAME} states the date the user's message
  *                      names, {@value AmountHintTool#NAME} its amount and currency
+ * @param decoding      how the tuned model's answers are decoded, in the evaluation and in use
  */
 public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int rowLength, int batchRows, int rank,
         double alpha, List<String> modulesToSave, double learningRate, long seed, Retrieval retrieval,
-        int retrievedExamples, List<String> promptTools) {
+        int retrievedExamples, List<String> promptTools, Decoding decoding) {
+
+    /** How answers are decoded: freely, or constrained to the task's schema ({@link #decodingConstraint}). */
+    public enum Decoding { FREE, JSON_SCHEMA }
 
     /** The recipe's choice of retrieval: none, or what a prompt is shown ({@link PaymentsRetrieval.Shown}). */
     public enum Retrieval {
@@ -101,6 +110,15 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
      */
     public static final List<String> PROMPT_TOOLS = List.of(DateHintTool.NAME, AmountHintTool.NAME);
     /**
+     * Answers are decoded under the task's schema, with {@link #COPIED_FIELDS} copied from the message
+     * ({@link JsonSchemaConstraint}): the fine-tuned model already writes valid JSON on its own (99.8 % of test
+     * answers); the constraint keeps it from naming a biller or a person the message does not (session 20, seed 42:
+     * test exact match 79.4 → 84.0 %, providers 94.0 → 96.2 %, recipients 91.4 → 92.6 %; examples 90 → 93 %).
+     */
+    public static final Decoding DECODING = Decoding.JSON_SCHEMA;
+    /** The answer's fields that name something the message says, as written there: copied under constrained decoding. */
+    public static final List<String> COPIED_FIELDS = List.of("recipient", "provider", "note");
+    /**
      * Trained in full beside LoRA: nothing. With the session-2 base (JSON tokens seen only in short ledger records)
      * training the tied embeddings too lifted exact match from 9 % to 21 %; the session-3 base has seen JSON, numbers
      * and dates in 5,000 transaction logs, and LoRA alone does as well as LoRA + embeddings (test exact match 28.2 %
@@ -118,6 +136,7 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
                     + alpha + ", lr " + learningRate + ", " + retrievedExamples + " retrieved examples");
         }
         Objects.requireNonNull(retrieval, "retrieval");
+        Objects.requireNonNull(decoding, "decoding");
         promptTools = List.copyOf(Objects.requireNonNull(promptTools, "promptTools"));
         PromptTools.named(promptTools); // an unknown name fails here, not after training
         modulesToSave = List.copyOf(Objects.requireNonNull(modulesToSave, "modulesToSave"));
@@ -126,31 +145,64 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
     /** The tuned defaults. */
     public static PaymentsRecipe defaults() {
         return new PaymentsRecipe(TRAIN_SAMPLES, EPOCHS, 0, ROW_LENGTH, BATCH_ROWS, RANK, ALPHA, MODULES_TO_SAVE,
-                LEARNING_RATE, SEED, RETRIEVAL, RETRIEVED_EXAMPLES, PROMPT_TOOLS);
+                LEARNING_RATE, SEED, RETRIEVAL, RETRIEVED_EXAMPLES, PROMPT_TOOLS, DECODING);
     }
 
     /** This recipe with another data budget (notebooks in CI train on a few samples for a few steps). */
     public PaymentsRecipe withBudget(int samples, int passes, int stepCap) {
         return new PaymentsRecipe(samples, passes, stepCap, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, seed, retrieval, retrievedExamples, promptTools);
+                learningRate, seed, retrieval, retrievedExamples, promptTools, decoding);
     }
 
     /** This recipe with another retrieval choice ({@link Retrieval#NONE} for plain fine-tuning). */
     public PaymentsRecipe withRetrieval(Retrieval choice, int examples) {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, seed, choice, examples, promptTools);
+                learningRate, seed, choice, examples, promptTools, decoding);
     }
 
     /** This recipe with another seed (data order, split and new weights). */
     public PaymentsRecipe withSeed(long newSeed) {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, newSeed, retrieval, retrievedExamples, promptTools);
+                learningRate, newSeed, retrieval, retrievedExamples, promptTools, decoding);
     }
 
     /** This recipe with other {@link #promptTools} (none: the model alone works out dates and amounts). */
     public PaymentsRecipe withPromptTools(List<String> names) {
         return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
-                learningRate, seed, retrieval, retrievedExamples, names);
+                learningRate, seed, retrieval, retrievedExamples, names, decoding);
+    }
+
+    /** This recipe with another {@link #decoding} ({@link Decoding#FREE}: the model's answers as it writes them). */
+    public PaymentsRecipe withDecoding(Decoding choice) {
+        return new PaymentsRecipe(trainSamples, epochs, maxSteps, rowLength, batchRows, rank, alpha, modulesToSave,
+                learningRate, seed, retrieval, retrievedExamples, promptTools, choice);
+    }
+
+    /**
+     * The constraint the tuned model answers under: {@code taskDir/schema.json} with {@link #COPIED_FIELDS} copied
+     * from the message, or null with {@link Decoding#FREE}.
+     *
+     * @throws UncheckedIOException naming the schema file when it cannot be read
+     */
+    public JsonSchemaConstraint decodingConstraint(Path taskDir) {
+        if (decoding == Decoding.FREE) {
+            return null;
+        }
+        Path schema = taskDir.resolve("schema.json");
+        try {
+            return JsonSchemaConstraint.builder().setSchema(new ObjectMapper().readTree(schema.toFile()))
+                    .optCopiedFields(Set.copyOf(COPIED_FIELDS)).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the task schema " + schema + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Saves {@link #decodingConstraint} ({@value SavedDecoding#FILE_NAME}; none with {@link Decoding#FREE}) beside a
+     * saved adapter or merged model, so that it answers later as the evaluation did.
+     */
+    public void saveDecoding(Path dir, Path taskDir) throws IOException {
+        SavedDecoding.save(dir, decodingConstraint(taskDir));
     }
 
     /** The {@link #promptTools} as tools, in their order. */

@@ -4,16 +4,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
+import org.finetune4j.generate.constraint.CopiedText;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.rag.RetrievalAugmentation;
 import org.finetune4j.recipe.Adapters;
@@ -95,4 +100,25 @@ class ChatCommandTest {
         String nl = System.lineSeparator();
         assertTrue(run.out().contains("> " + r1 + nl + "> " + r2 + nl), run.out() + "\nexpected " + r1 + " / " + r2);
     }
+
+    @Test
+    void anAdapterSavedWithADecodingConstraintAnswersUnderIt(@TempDir Path tmp) throws IOException {
+        Path adapter = CliFixtures.adapterWithRetrieval(tmp);
+        SavedDecoding.save(adapter, JsonSchemaConstraint.builder()
+                .setSchema(new ObjectMapper().readTree(CliFixtures.root().resolve("schema.json").toFile()))
+                .optCopiedFields(Set.of("to")).build());
+        String u1 = "tf 10rb ke budi";
+        ChatCommand command = new ChatCommand();
+        command.input = new ByteArrayInputStream((u1 + "\n/exit\n").getBytes(StandardCharsets.UTF_8));
+        CommandLine cli = Main.configure(new CommandLine(command));
+        CliFixtures.Run run = CliFixtures.run(cli, "--model", CliFixtures.modelDir().toString(), "--adapter",
+                adapter.toString(), "--system", CliFixtures.SYSTEM, "--max-new-tokens", "48");
+        assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("answers constrained as evaluated: JSON schema, [to] copied from the message"),
+                run.out());
+        String reply = run.out().lines().filter(l -> l.startsWith("> {")).findFirst().orElseThrow().substring(2);
+        String to = new ObjectMapper().readTree(reply).get("to").asText();
+        assertTrue(CopiedText.isCopied(to, u1), reply);
+    }
 }
+

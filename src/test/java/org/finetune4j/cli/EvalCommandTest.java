@@ -14,6 +14,9 @@ import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
+import org.finetune4j.generate.constraint.CopiedText;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.model.PretrainedModel;
 import org.finetune4j.rag.RetrievalAugmentation;
 import org.finetune4j.recipe.Adapters;
@@ -88,6 +91,60 @@ class EvalCommandTest {
         } finally {
             rag.retriever().close();
         }
+    }
+
+    @Test
+    void decodingIsTheSavedConstraintUnlessFreeOrSchemaIsAsked() throws IOException {
+        Path root = CliFixtures.root();
+        Path adapter = tmp.resolve("adapter");
+        Files.createDirectories(adapter);
+        try (var files = Files.list(CliFixtures.trainedRun().resolve("adapter"))) {
+            for (Path f : files.toList()) {
+                Files.copy(f, adapter.resolve(f.getFileName().toString()));
+            }
+        }
+        List<String> common = List.of("eval", "--model", CliFixtures.modelDir().toString(), "--adapter",
+                adapter.toString(), "--data", root.resolve("test.jsonl").toString(), "--schema",
+                root.resolve("schema.json").toString(), "--limit", "2", "--max-new-tokens", "48");
+        JsonNode free = evalReport(common, "free.json");
+        JsonNode schema = evalReport(common, "schema.json", "--decoding", "schema", "--copied-fields", "to");
+        SavedDecoding.save(adapter, JsonSchemaConstraint.builder()
+                .setSchema(new ObjectMapper().readTree(root.resolve("schema.json").toFile()))
+                .optCopiedFields(java.util.Set.of("to")).build());
+        JsonNode saved = evalReport(common, "saved.json");
+        JsonNode savedButFree = evalReport(common, "saved-free.json", "--decoding", "free");
+        for (int i = 0; i < 2; i++) {
+            String user = "tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i];
+            JsonNode constrained = schema.get("examples").get(i);
+            assertTrue(constrained.get("schema_valid").asBoolean(), constrained.toString());
+            String to = new ObjectMapper().readTree(constrained.get("completion").asText()).get("to").asText();
+            assertTrue(CopiedText.isCopied(to, user), to);
+            assertEquals(constrained.get("completion"), saved.get("examples").get(i).get("completion"));
+            assertEquals(free.get("examples").get(i).get("completion"),
+                    savedButFree.get("examples").get(i).get("completion"));
+        }
+        assertEquals(0.0, free.get("summary").get("schema_valid_rate").asDouble(), "three steps: no JSON alone");
+
+        List<String> args = new java.util.ArrayList<>(common);
+        args.addAll(List.of("--copied-fields", "to"));
+        CliFixtures.Run run = CliFixtures.run(args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("--copied-fields needs --decoding schema"), run.err());
+        args.addAll(List.of("--decoding", "schema", "--copied-fields", "from"));
+        run = CliFixtures.run(args.toArray(String[]::new));
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("[from] are not properties"), run.err());
+    }
+
+    private JsonNode evalReport(List<String> common, String name, String... more) throws IOException {
+        List<String> args = new java.util.ArrayList<>(common);
+        args.addAll(List.of(more));
+        args.addAll(List.of("--json", tmp.resolve(name).toString()));
+        CliFixtures.Run run = CliFixtures.run(args.toArray(String[]::new));
+        assertEquals(0, run.exitCode(), run.toString());
+        boolean constrained = name.equals("schema.json") || name.equals("saved.json");
+        assertEquals(constrained, run.out().contains("decoding constrained: JSON schema, [to] copied from the message"), run.out());
+        return new ObjectMapper().readTree(tmp.resolve(name).toFile());
     }
 
     @Test

@@ -18,6 +18,8 @@ import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.export.AtomicDirectory;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
+import org.finetune4j.generate.constraint.CopiedText;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.io.HalfFloats;
 import org.finetune4j.io.safetensors.SafetensorsFile;
 import org.finetune4j.rag.PromptTools;
@@ -137,15 +139,54 @@ class TrainCommandTest {
         assertTrue(bad.err().contains("prompt_tools: unknown prompt tool 'date_hints'; known: ["), bad.err());
     }
 
-    /**
-     * The merged model of run {@code out}, loaded with what was saved beside it, shows {@code shownSystem} a system
-     * prompt it accepts and answers the first two test prompts as the run's evaluation did.
-     */
+    @Test
+    void aRecipeWithDecodingEvaluatesUnderItsConstraintAndSavesItBesideTheModel() throws IOException {
+        Path out = tmp.resolve("decoding");
+        Path recipe = CliFixtures.loraRecipe(tmp, out);
+        String decoding = """
+                decoding:
+                  json_schema: %s
+                  copied_fields: [to]
+                """.formatted(CliFixtures.root().resolve("schema.json"));
+        Files.writeString(recipe, Files.readString(recipe) + decoding);
+        CliFixtures.Run run = CliFixtures.run("train", recipe.toString(), "trainer.checkpoint_every=0",
+                "eval.max_new_tokens=48");
+        assertEquals(0, run.exitCode(), run.toString());
+        // three steps from random weights: only the constraint makes the answers JSON, "to" copied from the message
+        JsonNode report = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
+        for (int i = 0; i < 2; i++) {
+            JsonNode example = report.get("examples").get(i);
+            assertTrue(example.get("schema_valid").asBoolean(), example.toString());
+            String to = new ObjectMapper().readTree(example.get("completion").asText()).get("to").asText();
+            assertTrue(CopiedText.isCopied(to, "tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i]), to);
+        }
+        for (Path dir : List.of(out.resolve("adapter"), out.resolve("merged"))) {
+            assertEquals(java.util.Set.of("to"), SavedDecoding.load(dir).orElseThrow().copiedFields(), dir.toString());
+        }
+        assertLoadedMergedModelAnswersAsTheEvaluation(out, 48, system -> assertEquals(CliFixtures.SYSTEM, system));
+        assertTrue(SavedDecoding.load(mergeAgain(out)).isPresent(), "merge carries decoding.json");
+
+        Files.writeString(recipe, Files.readString(recipe).replace("copied_fields: [to]", "copied_fields: [from]"));
+        CliFixtures.Run bad = CliFixtures.run("train", recipe.toString());
+        assertEquals(1, bad.exitCode(), bad.toString());
+        assertTrue(bad.err().contains("decoding: ") && bad.err().contains("[from] are not properties"), bad.err());
+    }
+
     private static void assertLoadedMergedModelAnswersAsTheEvaluation(Path out, Consumer<String> shownSystem)
             throws IOException {
+        assertLoadedMergedModelAnswersAsTheEvaluation(out, 4, shownSystem);
+    }
+
+    /**
+     * The merged model of run {@code out}, loaded with what was saved beside it, shows {@code shownSystem} a system
+     * prompt it accepts and answers the first two test prompts as the run's evaluation did (with answers of up to
+     * {@code maxNewTokens}, the eval section's).
+     */
+    private static void assertLoadedMergedModelAnswersAsTheEvaluation(Path out, int maxNewTokens,
+            Consumer<String> shownSystem) throws IOException {
         JsonNode report = new ObjectMapper().readTree(out.resolve("eval.json").toFile());
         try (ChatModel merged = ChatModel.load(out.resolve("merged"))) {
-            SamplingConfig s = merged.defaultSampling().toBuilder().optMaxNewTokens(4).build();
+            SamplingConfig s = merged.defaultSampling().toBuilder().optMaxNewTokens(maxNewTokens).build();
             for (int i = 0; i < 2; i++) {
                 List<ChatMessage> prompt = List.of(ChatMessage.system(CliFixtures.SYSTEM),
                         ChatMessage.user("tf " + (i + 1) + "0rb ke " + CliFixtures.NAMES[i]));

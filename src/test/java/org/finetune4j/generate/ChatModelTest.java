@@ -1,15 +1,23 @@
 package org.finetune4j.generate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
+import org.finetune4j.eval.JsonObjective;
+import org.finetune4j.generate.constraint.CopiedText;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.model.ModelResources;
 import org.finetune4j.model.llama.LlamaForCausalLM;
@@ -96,6 +104,46 @@ class ChatModelTest {
         List<String> batched = chat.optBatchSize(2).chatAll(convs, SamplingConfig.greedy(10));
         for (int i = 0; i < convs.size(); i++) {
             assertEquals(chat.chat(convs.get(i), SamplingConfig.greedy(10)), batched.get(i));
+        }
+    }
+
+    @Test
+    void aJsonSchemaConstraintMakesEvenARandomModelAnswerSchemaValidJsonCopiedFromTheMessage() throws Exception {
+        Path task = Path.of("data/task");
+        JsonObjective objective = JsonObjective.builder().setSchema(task.resolve("schema.json")).build();
+        ObjectNode fieldsOnly = (ObjectNode) objective.schemaNode(); // the grammar leaves cross-field rules out
+        fieldsOnly.remove("allOf");
+        ((ObjectNode) fieldsOnly.path("properties").path("amount")).remove("exclusiveMinimum");
+        JsonObjective fields = JsonObjective.builder().setSchema(fieldsOnly.toString()).build();
+        List<List<ChatMessage>> convs = List.of(conversation("tf ke budi 50rb"), conversation("cek saldo"),
+                conversation("bayar PLN 1,5jt buat ibu"));
+        SamplingConfig sampling = SamplingConfig.greedy(400);
+        List<String> free = chat.chatAll(convs, sampling);
+        chat.optDecodingConstraint(JsonSchemaConstraint.builder().setSchema(objective.schemaNode())
+                .optCopiedFields(Set.of("recipient", "provider", "note")).build());
+        try {
+            List<String> constrained = chat.chatAll(convs, sampling);
+            assertEquals(constrained.get(1), chat.chat(convs.get(1), sampling), "batched and alone alike");
+            for (int i = 0; i < convs.size(); i++) {
+                assertFalse(isJsonObject(free.get(i)), "random weights write no JSON: " + free.get(i));
+                JsonNode answer = new ObjectMapper().readTree(constrained.get(i));
+                assertEquals(List.of(), fields.schemaErrors(answer), constrained.get(i));
+                String message = convs.get(i).get(1).content();
+                for (String f : List.of("recipient", "provider", "note")) {
+                    assertTrue(answer.get(f).isNull() || CopiedText.isCopied(answer.get(f).asText(), message),
+                            f + " of " + constrained.get(i));
+                }
+            }
+        } finally {
+            chat.optDecodingConstraint(null);
+        }
+    }
+
+    static boolean isJsonObject(String text) {
+        try {
+            return new ObjectMapper().readTree(text).isObject();
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

@@ -26,5 +26,8 @@ class PaymentsQuickstartTest {
         PaymentsQuickstart dateOnly = new PaymentsQuickstart();
         new CommandLine(dateOnly).parseArgs("--prompt-tools", DateHintTool.NAME);
         assertEquals(List.of(DateHintTool.NAME), dateOnly.recipe().promptTools());
+        PaymentsQuickstart free = new PaymentsQuickstart();
+        new CommandLine(free).parseArgs("--decoding", "FREE");
+        assertEquals(PaymentsRecipe.defaults().withDecoding(PaymentsRecipe.Decoding.FREE), free.recipe());
     }
 }

@@ -2,6 +2,7 @@ package org.finetune4j.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,9 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.ChatDatasetReader;
 import org.finetune4j.data.TrainingConversation;
+import org.finetune4j.generate.constraint.JsonField;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.rag.PromptTools;
 import org.finetune4j.rag.RetrievalConfig;
 import org.finetune4j.rag.SavedPrompting;
@@ -79,5 +84,26 @@ class PaymentsRecipeTest {
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
                 () -> PaymentsRecipe.defaults().withPromptTools(List.of("amount_hints")));
         assertTrue(unknown.getMessage().startsWith("unknown prompt tool 'amount_hints'"), unknown.getMessage());
+    }
+
+    @Test
+    void theDefaultRecipeDecodesToTheTaskSchemaCopyingNamesAndSavesItFreeDecodingSavesNothing() throws IOException {
+        JsonSchemaConstraint c = PaymentsRecipe.defaults().decodingConstraint(Path.of("data/task"));
+        assertEquals(Set.of("recipient", "provider", "note"), c.copiedFields());
+        assertEquals(List.of("intent", "amount", "currency", "recipient", "provider", "date", "note"),
+                c.grammar().fields().stream().map(JsonField::name).toList());
+        PaymentsRecipe free = PaymentsRecipe.defaults().withDecoding(PaymentsRecipe.Decoding.FREE);
+        assertNull(free.decodingConstraint(Path.of("data/task")));
+
+        Path dir = tmp.resolve("adapter");
+        Files.createDirectories(dir);
+        PaymentsRecipe.defaults().saveDecoding(dir, Path.of("data/task"));
+        assertEquals(c.copiedFields(), SavedDecoding.load(dir).orElseThrow().copiedFields());
+        assertEquals(c.schema(), SavedDecoding.load(dir).orElseThrow().schema());
+        free.saveDecoding(dir, Path.of("data/task"));
+        assertFalse(Files.exists(dir.resolve(SavedDecoding.FILE_NAME)), "re-saved with free decoding");
+        java.io.UncheckedIOException missing = assertThrows(java.io.UncheckedIOException.class,
+                () -> PaymentsRecipe.defaults().decodingConstraint(tmp));
+        assertTrue(missing.getMessage().contains(tmp.resolve("schema.json").toString()), missing.getMessage());
     }
 }

@@ -1,0 +1,192 @@
+package org.finetune4j.generate.constraint;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.chat.Role;
+
+/**
+ * Constrained decoding to a JSON Schema: every answer is one compact JSON object of the schema's properties, in
+ * order, each value of an allowed type, enum value and pattern ({@link JsonObjectGrammar}); optionally, some string
+ * fields may only hold text copied from the user's last message (extraction: a name or a biller the message names).
+ * The answer cannot be cut short by a stop token, and nothing follows the closing brace but a stop token.
+ *
+ * <pre>{@code
+ * chat.optDecodingConstraint(JsonSchemaConstraint.builder()
+ *         .setSchema(objective.schemaNode())
+ *         .optCopiedFields(Set.of("recipient", "provider", "note"))
+ *         .build());
+ * }</pre>
+ *
+ * <p>Masks of states that do not depend on the message (literals, enums, numbers, patterns) are computed once per
+ * vocabulary and shared by every answer; tokens are tried by their first character, so most are never looked at.
+ */
+public final class JsonSchemaConstraint implements DecodingConstraint {
+    private final JsonNode schema;
+    private final JsonObjectGrammar grammar;
+    private final Set<String> copiedFields;
+    private final Map<TokenTexts, SharedMasks> masks = new HashMap<>();
+
+    private JsonSchemaConstraint(JsonNode schema, JsonObjectGrammar grammar, Set<String> copiedFields) {
+        this.schema = schema;
+        this.grammar = grammar;
+        this.copiedFields = copiedFields;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The schema (a defensive copy). */
+    public JsonNode schema() {
+        return schema.deepCopy();
+    }
+
+    public JsonObjectGrammar grammar() {
+        return grammar;
+    }
+
+    /** The fields whose values are copied from the user's last message. */
+    public Set<String> copiedFields() {
+        return copiedFields;
+    }
+
+    @Override
+    public synchronized TokenConstraint start(List<ChatMessage> conversation, TokenTexts vocabulary) {
+        String source = "";
+        for (ChatMessage m : conversation) {
+            if (m.role() == Role.USER) {
+                source = m.content();
+            }
+        }
+        SharedMasks shared = masks.computeIfAbsent(vocabulary, SharedMasks::new);
+        return new Answer(new JsonAnswerAutomaton(grammar, source), shared);
+    }
+
+    /** Tokens grouped by their first character, and the masks of message-independent states. */
+    private static final class SharedMasks {
+        final TokenTexts texts;
+        final char[] firstChars;
+        final int[][] byFirstChar;
+        final Map<JsonAnswerAutomaton.Cursor, boolean[]> cache = new HashMap<>();
+
+        SharedMasks(TokenTexts texts) {
+            this.texts = texts;
+            Map<Character, List<Integer>> groups = new HashMap<>();
+            for (int id = 0; id < texts.size(); id++) {
+                String t = texts.text(id);
+                if (t != null) {
+                    groups.computeIfAbsent(t.charAt(0), k -> new ArrayList<>()).add(id);
+                }
+            }
+            firstChars = new char[groups.size()];
+            byFirstChar = new int[groups.size()][];
+            int i = 0;
+            for (Map.Entry<Character, List<Integer>> e : groups.entrySet()) {
+                firstChars[i] = e.getKey();
+                byFirstChar[i++] = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            }
+        }
+    }
+
+    /** The state of one answer. */
+    private static final class Answer implements TokenConstraint {
+        private final JsonAnswerAutomaton automaton;
+        private final SharedMasks shared;
+        private JsonAnswerAutomaton.Cursor cursor = JsonAnswerAutomaton.Cursor.START;
+
+        Answer(JsonAnswerAutomaton automaton, SharedMasks shared) {
+            this.automaton = automaton;
+            this.shared = shared;
+        }
+
+        @Override
+        public void mask(float[] logits, Set<Long> stopTokenIds) {
+            boolean[] allowed = allowed();
+            boolean any = false;
+            for (int id = 0; id < logits.length; id++) {
+                boolean ok = id < allowed.length && allowed[id];
+                if (stopTokenIds.contains((long) id)) {
+                    ok = cursor.done();
+                }
+                if (!ok) {
+                    logits[id] = Float.NEGATIVE_INFINITY;
+                }
+                any |= ok;
+            }
+            if (!any) { // a dead end (the schema allows nothing here): end the answer rather than write garbage
+                for (long id : stopTokenIds) {
+                    if (id >= 0 && id < logits.length) {
+                        logits[(int) id] = 0;
+                    }
+                }
+            }
+        }
+
+        private boolean[] allowed() {
+            synchronized (shared) {
+                boolean[] cached = shared.cache.get(cursor);
+                if (cached != null) {
+                    return cached;
+                }
+            }
+            automaton.clearSourceUsed();
+            boolean[] allowed = new boolean[shared.texts.size()];
+            for (int g = 0; g < shared.firstChars.length; g++) {
+                JsonAnswerAutomaton.Cursor afterFirst = automaton.step(cursor, shared.firstChars[g]);
+                if (afterFirst == null) {
+                    continue;
+                }
+                for (int id : shared.byFirstChar[g]) {
+                    allowed[id] = automaton.steps(afterFirst, shared.texts.text(id), 1) != null;
+                }
+            }
+            if (!automaton.sourceUsed()) {
+                synchronized (shared) {
+                    shared.cache.put(cursor, allowed);
+                }
+            }
+            return allowed;
+        }
+
+        @Override
+        public void accept(long token) {
+            String text = token >= 0 && token < shared.texts.size() ? shared.texts.text((int) token) : null;
+            JsonAnswerAutomaton.Cursor next = text == null ? null : automaton.steps(cursor, text, 0);
+            if (next == null) {
+                throw new IllegalStateException("token " + token + " (" + text + ") breaks the JSON constraint: it"
+                        + " was not allowed after the answer so far");
+            }
+            cursor = next;
+        }
+    }
+
+    public static final class Builder {
+        private JsonNode schema;
+        private Set<String> copiedFields = Set.of();
+
+        /** The JSON Schema of the answer: a flat object whose properties are all required. */
+        public Builder setSchema(JsonNode schema) {
+            this.schema = schema;
+            return this;
+        }
+
+        /** String fields whose values must be copied from the user's last message (default: none). */
+        public Builder optCopiedFields(Set<String> fields) {
+            this.copiedFields = java.util.Collections.unmodifiableSet(new java.util.TreeSet<>(fields));
+            return this;
+        }
+
+        public JsonSchemaConstraint build() {
+            if (schema == null) {
+                throw new IllegalArgumentException("setSchema is required");
+            }
+            return new JsonSchemaConstraint(schema.deepCopy(), JsonObjectGrammar.fromSchema(schema, copiedFields),
+                    copiedFields);
+        }
+    }
+}
