@@ -182,6 +182,19 @@ public final class Guide {
         return out;
     }
 
+    /**
+     * The before/after columns with the fine-tuned model twice: decoding freely (what fine-tuning alone achieves) and
+     * under the recipe's decoding constraint (what the model answers in use).
+     */
+    public static Map<String, EvalReport> beforeAfter(EvalReport base, EvalReport tunedFree,
+            EvalReport tunedConstrained) {
+        Map<String, EvalReport> out = new LinkedHashMap<>();
+        out.put("base", base);
+        out.put("LoRA, free decoding", tunedFree);
+        out.put("LoRA, constrained", tunedConstrained);
+        return out;
+    }
+
     // ------------------------------------------------------------------ training recipe
 
     /**

@@ -12,13 +12,10 @@ import org.finetune4j.chat.ChatMessage;
  * biller, wallet or operator the user's message names, found in the app's catalogue of providers
  * ({@link PaymentLexicon}: PLN, BPJS, GoPay, OVO, Telkomsel, by.U, …) whatever its case ("pln", "INDIHOME"), and
  * stated in its catalogue spelling on a line of its own, as the answer writes it
- * ({@value #LABEL}{@code "provider":"IndiHome"}). A payments app knows its billers; the model then copies a name
+ * ({@code "provider":"IndiHome"}). A payments app knows its billers; the model then copies a name
  * instead of recalling how the catalogue spells it. A message that names none, or more than one, gets no line.
  */
 public final class ProviderHints {
-    /** The hint line's label, followed by the provider as a JSON field. */
-    public static final String LABEL = "Penyedia disebut / provider mentioned: ";
-
     /** Every provider of the catalogue, with the pattern that finds it as a whole word in a lower-cased message. */
     private record Entry(String name, Pattern pattern) {}
 
@@ -42,9 +39,9 @@ public final class ProviderHints {
         return named.size() == 1 ? Optional.of(named.get(0)) : Optional.empty();
     }
 
-    /** The hint line's text: {@code Penyedia disebut / provider mentioned: "provider":"PLN"}. */
+    /** The hint line's text, the field as the answer writes it: {@code "provider":"PLN"}. */
     public static String line(String provider) {
-        return LABEL + "\"provider\":\"" + provider + "\"";
+        return "\"provider\":\"" + provider + "\"";
     }
 
     /**

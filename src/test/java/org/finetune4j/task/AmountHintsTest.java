@@ -49,10 +49,10 @@ class AmountHintsTest {
         List<ChatMessage> conv = List.of(ChatMessage.system(TaskPrompts.jsonSystemPrompt(TODAY)),
                 ChatMessage.user("tf 1,5jt ke budi besok"));
         List<ChatMessage> hinted = AmountHints.withHint(DateHints.withHint(conv));
-        assertEquals(TaskPrompts.jsonSystemPrompt(TODAY) + "\n" + DateHints.LABEL + "2024-12-04\n" + AmountHints.LABEL
+        assertEquals(TaskPrompts.jsonSystemPrompt(TODAY) + "\n\"date\":\"2024-12-04\"\n"
                 + "\"amount\":1500000,\"currency\":\"IDR\"", hinted.get(0).content());
         assertEquals(TODAY, TaskPrompts.referenceDate(hinted.get(0).content()), "the reference line still reads back");
-        assertEquals("Jumlah disebut / amount mentioned: \"amount\":12.5,\"currency\":\"USD\"",
+        assertEquals("\"amount\":12.5,\"currency\":\"USD\"",
                 AmountHints.line(Money.of("12.50", "USD")));
 
         List<ChatMessage> noAmount = List.of(conv.get(0), ChatMessage.user("cek saldo dong"));

@@ -18,7 +18,7 @@ class DateHintToolTest {
         List<ChatMessage> dated = List.of(ChatMessage.system(TaskPrompts.jsonSystemPrompt(TODAY)),
                 ChatMessage.user("tf 50rb ke budi bsk"));
         List<ChatMessage> shown = tools.apply(dated);
-        assertEquals(TaskPrompts.jsonSystemPrompt(TODAY) + "\n" + DateHints.LABEL + "2024-12-04",
+        assertEquals(TaskPrompts.jsonSystemPrompt(TODAY) + "\n\"date\":\"2024-12-04\"",
                 shown.get(0).content());
         assertEquals(dated.subList(1, 2), shown.subList(1, 2));
         assertEquals(DateHints.withHint(dated), shown);

@@ -56,7 +56,7 @@ class DateHintsTest {
         List<ChatMessage> conv = List.of(ChatMessage.system(TaskPrompts.jsonSystemPrompt(ref)),
                 ChatMessage.user("tf 50rb ke budi besok"));
         List<ChatMessage> hinted = DateHints.withHint(conv);
-        assertEquals(TaskPrompts.jsonSystemPrompt(ref) + "\n" + DateHints.LABEL + "2024-12-04", hinted.get(0).content());
+        assertEquals(TaskPrompts.jsonSystemPrompt(ref) + "\n\"date\":\"2024-12-04\"", hinted.get(0).content());
         assertEquals(conv.get(1), hinted.get(1));
         assertEquals(ref, TaskPrompts.referenceDate(hinted.get(0).content()), "the reference line still reads back");
         assertEquals(TaskPrompts.jsonSystemPrompt(ref), conv.get(0).content(), "the input is not modified");

@@ -44,8 +44,8 @@ class PaymentsRecipeTest {
         try (PaymentsRetrieval rag = recipe.openRetrieval(TASK)) {
             String system = recipe.prompting(rag).apply(prompt).get(0).content();
             List<String> lines = system.lines().toList();
-            assertEquals(DateHints.LABEL + "2024-12-13", lines.get(lines.size() - 3), system);
-            assertEquals(AmountHints.LABEL + "\"amount\":200000,\"currency\":\"IDR\"", lines.get(lines.size() - 2), system);
+            assertEquals("\"date\":\"2024-12-13\"", lines.get(lines.size() - 3), system);
+            assertEquals("\"amount\":200000,\"currency\":\"IDR\"", lines.get(lines.size() - 2), system);
             assertTrue(lines.get(lines.size() - 1).startsWith("Mirip: "), system);
 
             // a training conversation is shown the same two lines, in the same order

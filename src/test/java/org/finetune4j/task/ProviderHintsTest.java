@@ -39,7 +39,7 @@ class ProviderHintsTest {
         LocalDate today = LocalDate.parse("2024-12-03");
         List<ChatMessage> conv = List.of(ChatMessage.system(TaskPrompts.jsonSystemPrompt(today)),
                 ChatMessage.user("bayar indihome 350rb"));
-        assertEquals(TaskPrompts.jsonSystemPrompt(today) + "\n" + ProviderHints.LABEL + "\"provider\":\"IndiHome\"",
+        assertEquals(TaskPrompts.jsonSystemPrompt(today) + "\n\"provider\":\"IndiHome\"",
                 ProviderHints.withHint(conv).get(0).content());
         List<ChatMessage> none = List.of(conv.get(0), ChatMessage.user("cek saldo dong"));
         assertSame(none, ProviderHints.withHint(none));

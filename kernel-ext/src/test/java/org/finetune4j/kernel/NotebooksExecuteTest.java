@@ -192,7 +192,9 @@ class NotebooksExecuteTest {
     static void evaluate(ExecutedNotebook nb) {
         Output compare = only(nb, nb.cell("EvalReport.compare"), "text/html");
         assertTrue(compare.data("text/html").contains("<table"), "evaluation HTML table");
-        evalTable(nb, compare.data("text/plain"), 2, FAST.evalLimit());
+        evalTable(nb, compare.data("text/plain"), 3, FAST.evalLimit());
+        List<String> valid = ExecutedNotebook.row(compare.data("text/plain"), "valid_json_rate").orElseThrow();
+        assertEquals(1.0, Double.parseDouble(valid.get(2)), "constrained answers are always JSON: " + valid);
         png(nb, nb.cell("EvalCharts.perFieldBars"));
         png(nb, nb.cell("EvalCharts.perGroupBars"));
         for (String table : List.of("after.perFieldTable", "after.perGroupTable", "after.confusionTable",
@@ -213,7 +215,13 @@ class NotebooksExecuteTest {
         assertTrue(n >= 2, "the answer arrives piece by piece: " + streamed);
         String sampled = stdout(nb.cell("creative"));
         assertTrue(sampled.chars().filter(c -> c == '\n').count() >= 3, "three sampled answers: " + sampled);
-        Output table = only(nb, nb.cell("BooleanColumn.create"), "text/html");
+        Output hot = only(nb, nb.cell("freeChat"), "text/html");
+        List<String> header = header(hot.data("text/plain"));
+        int constrainedValid = header.indexOf("constrained schema_valid");
+        assertTrue(constrainedValid > 0, hot.data("text/plain"));
+        assertEquals(5, hot.data("text/plain").lines().filter(l -> l.contains("{\"intent\":")).count(),
+                "five constrained answers: " + hot.data("text/plain"));
+        Output table = only(nb, nb.cell("List<String> messages"), "text/html");
         assertTrue(table.data("text/html").contains("<th>schema_valid</th>"));
         for (String message : List.of("cek saldo dong", "halo, apa kabar?")) {
             assertTrue(ExecutedNotebook.row(table.data("text/plain"), message).isPresent(), message);

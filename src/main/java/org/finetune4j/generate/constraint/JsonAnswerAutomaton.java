@@ -1,6 +1,7 @@
 package org.finetune4j.generate.constraint;
 
 import java.util.BitSet;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,6 +12,7 @@ import java.util.regex.Pattern;
 final class JsonAnswerAutomaton {
     private static final Pattern NUMBER = Pattern.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?");
     private static final Pattern INTEGER = Pattern.compile("-?(?:0|[1-9][0-9]*)");
+    private static final Pattern ZERO = Pattern.compile("-?0(?:\\.0+)?(?:[eE][+-]?[0-9]+)?");
     /** A longer number is not a plausible answer; the bound also keeps a runaway model from looping on digits. */
     private static final int MAX_NUMBER_CHARS = 32;
     /** The characters JSON escapes stand for ({@code \\u} escapes are never written). */
@@ -27,12 +29,19 @@ final class JsonAnswerAutomaton {
      * @param text  the keyword being written ({@code null}, {@code true}, {@code false}), or the string value so far
      *              (escapes decoded) or the number so far
      * @param ends  for a copied string: the positions in the source where a copy of the value so far can end
+     * @param facts what the values written so far decided of the schema's conditions
+     *              ({@link JsonObjectGrammar#decide})
      */
-    record Cursor(Phase phase, int field, int pos, String text, BitSet ends) {
-        static final Cursor START = new Cursor(Phase.LITERAL, 0, 0, "");
+    record Cursor(Phase phase, int field, int pos, String text, BitSet ends, int facts) {
+        static final Cursor START = new Cursor(Phase.LITERAL, 0, 0, "", null, 0);
 
-        Cursor(Phase phase, int field, int pos, String text) {
-            this(phase, field, pos, text, null);
+        /** Another place in the same answer: the facts are kept. */
+        Cursor to(Phase p, int f, int position, String t, BitSet copyEnds) {
+            return new Cursor(p, f, position, t, copyEnds, facts);
+        }
+
+        Cursor to(Phase p, int f, int position, String t) {
+            return to(p, f, position, t, null);
         }
 
         boolean done() {
@@ -94,51 +103,60 @@ final class JsonAnswerAutomaton {
             return null;
         }
         if (at.pos() + 1 < lit.length()) {
-            return new Cursor(Phase.LITERAL, at.field(), at.pos() + 1, "");
+            return at.to(Phase.LITERAL, at.field(), at.pos() + 1, "");
         }
-        return at.field() == grammar.fields().size() ? new Cursor(Phase.DONE, at.field(), 0, "")
-                : new Cursor(Phase.VALUE_START, at.field(), 0, "");
+        return at.field() == grammar.fields().size() ? at.to(Phase.DONE, at.field(), 0, "")
+                : at.to(Phase.VALUE_START, at.field(), 0, "");
     }
 
     private Cursor valueStart(Cursor at, char c) {
-        JsonField f = grammar.fields().get(at.field());
-        if (c == 'n' && f.allows(JsonValueKind.NULL)) {
-            return new Cursor(Phase.KEYWORD, at.field(), 1, "null");
+        if (c == 'n' && allows(at, JsonValueKind.NULL)) {
+            return at.to(Phase.KEYWORD, at.field(), 1, "null");
         }
-        if ((c == 't' || c == 'f') && f.allows(JsonValueKind.BOOLEAN)) {
-            return new Cursor(Phase.KEYWORD, at.field(), 1, c == 't' ? "true" : "false");
+        if ((c == 't' || c == 'f') && allows(at, JsonValueKind.BOOLEAN)) {
+            return at.to(Phase.KEYWORD, at.field(), 1, c == 't' ? "true" : "false");
         }
-        if (c == '"' && f.allows(JsonValueKind.STRING)) {
-            return new Cursor(Phase.STRING, at.field(), 0, "");
+        if (c == '"' && allows(at, JsonValueKind.STRING)) {
+            return at.to(Phase.STRING, at.field(), 0, "");
         }
         if ((c == '-' || (c >= '0' && c <= '9'))
-                && (f.allows(JsonValueKind.NUMBER) || f.allows(JsonValueKind.INTEGER))) {
-            return number(new Cursor(Phase.NUMBER, at.field(), 0, ""), c);
+                && (allows(at, JsonValueKind.NUMBER) || allows(at, JsonValueKind.INTEGER))) {
+            return number(at.to(Phase.NUMBER, at.field(), 0, ""), c);
         }
         return null;
+    }
+
+    /** Whether the field at {@code at} may hold a value of {@code kind}: its type, and the conditions decided so far. */
+    private boolean allows(Cursor at, JsonValueKind kind) {
+        return grammar.fields().get(at.field()).allows(kind) && grammar.allows(at.field(), kind, at.facts());
     }
 
     private Cursor keyword(Cursor at, char c) {
         if (at.text().charAt(at.pos()) != c) {
             return null;
         }
-        return at.pos() + 1 < at.text().length() ? new Cursor(Phase.KEYWORD, at.field(), at.pos() + 1, at.text())
-                : afterValue(at);
+        if (at.pos() + 1 < at.text().length()) {
+            return at.to(Phase.KEYWORD, at.field(), at.pos() + 1, at.text());
+        }
+        return afterValue(at, at.text().equals("null") ? Set.of(JsonValueKind.NULL) : Set.of(JsonValueKind.BOOLEAN),
+                at.text());
     }
 
-    private Cursor afterValue(Cursor at) {
-        return new Cursor(Phase.LITERAL, at.field() + 1, 0, "");
+    /** Past the value of the field at {@code at}, which was {@code value} of {@code kinds}: on to the next literal. */
+    private Cursor afterValue(Cursor at, Set<JsonValueKind> kinds, String value) {
+        return new Cursor(Phase.LITERAL, at.field() + 1, 0, "", null,
+                grammar.decide(at.field(), kinds, value, at.facts()));
     }
 
     private Cursor string(Cursor at, char c) {
         JsonField f = grammar.fields().get(at.field());
         if (c == '"') {
-            return closes(f, at.text(), at.ends()) ? afterValue(at) : null;
+            return closes(f, at.text(), at.ends()) ? afterValue(at, Set.of(JsonValueKind.STRING), at.text()) : null;
         }
         if (c == '\\') { // an escape only where the character it stands for may come
             for (char escaped : ESCAPED) {
                 if (extend(f, at, escaped) != null) {
-                    return new Cursor(Phase.ESCAPE, at.field(), 0, at.text(), at.ends());
+                    return at.to(Phase.ESCAPE, at.field(), 0, at.text(), at.ends());
                 }
             }
             return null;
@@ -190,7 +208,7 @@ final class JsonAnswerAutomaton {
                 return null;
             }
         }
-        return new Cursor(Phase.STRING, at.field(), 0, s, ends);
+        return at.to(Phase.STRING, at.field(), 0, s, ends);
     }
 
     /**
@@ -244,14 +262,24 @@ final class JsonAnswerAutomaton {
     private Cursor number(Cursor at, char c) {
         JsonField f = grammar.fields().get(at.field());
         String s = at.text() + c;
-        Matcher m = (f.allows(JsonValueKind.NUMBER) ? NUMBER : INTEGER).matcher(s);
-        boolean viable = s.length() <= MAX_NUMBER_CHARS && (m.matches() || m.hitEnd())
-                && !(f.nonNegative() && c == '-');
+        // a prefix of a JSON number completes with "1" or ".1" (a positive "0" needs the fraction) or not at all
+        boolean viable = !(f.nonNegative() && c == '-') && s.length() <= MAX_NUMBER_CHARS
+                && (completeNumber(f, s) || (s.length() < MAX_NUMBER_CHARS && completeNumber(f, s + "1"))
+                        || (s.length() < MAX_NUMBER_CHARS - 1 && completeNumber(f, s + ".1")));
         if (viable) {
-            return new Cursor(Phase.NUMBER, at.field(), 0, s);
+            return at.to(Phase.NUMBER, at.field(), 0, s);
         }
-        boolean complete = !at.text().isEmpty()
-                && (f.allows(JsonValueKind.NUMBER) ? NUMBER : INTEGER).matcher(at.text()).matches();
-        return complete ? literal(afterValue(at), c) : null; // the number ends where the next literal starts
+        if (at.text().isEmpty() || !completeNumber(f, at.text())) {
+            return null;
+        }
+        Set<JsonValueKind> kinds = INTEGER.matcher(at.text()).matches()
+                ? Set.of(JsonValueKind.NUMBER, JsonValueKind.INTEGER) : Set.of(JsonValueKind.NUMBER);
+        return literal(afterValue(at, kinds, at.text()), c); // the number ends where the next literal starts
+    }
+
+    /** Whether {@code s} is a whole number {@code f} accepts: its grammar, and not zero when it must be positive. */
+    private static boolean completeNumber(JsonField f, String s) {
+        return (f.allows(JsonValueKind.NUMBER) ? NUMBER : INTEGER).matcher(s).matches()
+                && !(f.positive() && ZERO.matcher(s).matches());
     }
 }

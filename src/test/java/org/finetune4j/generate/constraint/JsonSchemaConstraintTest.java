@@ -45,12 +45,9 @@ class JsonSchemaConstraintTest {
         return p;
     }
 
-    /** The payments schema without its cross-field conditions and its minimum, which the grammar leaves out. */
+    /** The payments schema: every keyword it uses is one the grammar follows. */
     static JsonNode fieldSchema() throws IOException {
-        ObjectNode schema = (ObjectNode) JSON.readTree(TASK.resolve("schema.json").toFile());
-        schema.remove("allOf");
-        ((ObjectNode) schema.path("properties").path("amount")).remove("exclusiveMinimum");
-        return schema;
+        return JSON.readTree(TASK.resolve("schema.json").toFile());
     }
 
     static List<ChatMessage> ask(String message) {
@@ -199,6 +196,33 @@ class JsonSchemaConstraintTest {
         c.mask(scores, STOP);
         assertEquals(0f, scores[0]);
         assertEquals(Float.NEGATIVE_INFINITY, scores[id(" ")], "nothing after the object but a stop");
+    }
+
+    @Test
+    void anEarlierValueDecidesTheTypeOfLaterOnesAsTheSchemasConditionsSay() throws IOException {
+        JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema()).build();
+        assertEquals(2, constraint.grammar().conditions().size());
+        TokenConstraint unknown = constraint.start(ask("halo"), VOCAB);
+        feed(unknown, "{\"intent\":\"unknown\",\"amount\":");
+        assertFalse(allowed(unknown, "250"), "unknown carries no other information");
+        feed(unknown, "null,\"currency\":null,\"recipient\":");
+        assertFalse(allowed(unknown, "\""));
+        assertTrue(allowed(unknown, "null"));
+
+        TokenConstraint noAmount = constraint.start(ask("cek saldo"), VOCAB);
+        feed(noAmount, "{\"intent\":\"check_balance\",\"amount\":null,\"currency\":");
+        assertFalse(allowed(noAmount, "\""), "no amount, no currency");
+        TokenConstraint amount = constraint.start(ask("tf 5 USD"), VOCAB);
+        feed(amount, "{\"intent\":\"transfer\",\"amount\":5");
+        assertTrue(allowed(amount, ","));
+        feed(amount, ",\"currency\":");
+        assertFalse(allowed(amount, "null"), "an amount has a currency");
+        assertTrue(allowed(amount, "\""));
+
+        TokenConstraint zero = constraint.start(ask("tf 0"), VOCAB);
+        feed(zero, "{\"intent\":\"transfer\",\"amount\":0");
+        assertFalse(allowed(zero, ","), "exclusiveMinimum 0: not zero");
+        assertTrue(allowed(zero, ".5"));
     }
 
     @Test
