@@ -2,6 +2,7 @@ package org.finetune4j.generate.constraint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,10 +73,13 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
         final TokenTexts texts;
         final char[] firstChars;
         final int[][] byFirstChar;
-        final Map<JsonAnswerAutomaton.Cursor, boolean[]> cache = new HashMap<>();
+        final Map<JsonAnswerAutomaton.Cursor, BitSet> cache = new HashMap<>();
+        /** Cached masks kept at most: about 256 MB of them, whatever the vocabulary's size. */
+        final int maxCached;
 
         SharedMasks(TokenTexts texts) {
             this.texts = texts;
+            this.maxCached = Math.max(256, (int) Math.min(Integer.MAX_VALUE, (256L << 23) / Math.max(1, texts.size())));
             Map<Character, List<Integer>> groups = new HashMap<>();
             for (int id = 0; id < texts.size(); id++) {
                 String t = texts.text(id);
@@ -106,17 +110,15 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
 
         @Override
         public void mask(float[] logits, Set<Long> stopTokenIds) {
-            boolean[] allowed = allowed();
+            BitSet allowed = allowed(); // never holds a stop token: special tokens have no text
+            boolean done = cursor.done();
             boolean any = false;
             for (int id = 0; id < logits.length; id++) {
-                boolean ok = id < allowed.length && allowed[id];
-                if (stopTokenIds.contains((long) id)) {
-                    ok = cursor.done();
-                }
-                if (!ok) {
+                if (allowed.get(id) || (done && stopTokenIds.contains((long) id))) {
+                    any = true;
+                } else {
                     logits[id] = Float.NEGATIVE_INFINITY;
                 }
-                any |= ok;
             }
             if (!any) { // a dead end (the schema allows nothing here): end the answer rather than write garbage
                 for (long id : stopTokenIds) {
@@ -127,26 +129,31 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
             }
         }
 
-        private boolean[] allowed() {
+        private BitSet allowed() {
             synchronized (shared) {
-                boolean[] cached = shared.cache.get(cursor);
+                BitSet cached = shared.cache.get(cursor);
                 if (cached != null) {
                     return cached;
                 }
             }
             automaton.clearSourceUsed();
-            boolean[] allowed = new boolean[shared.texts.size()];
+            BitSet allowed = new BitSet(shared.texts.size());
             for (int g = 0; g < shared.firstChars.length; g++) {
                 JsonAnswerAutomaton.Cursor afterFirst = automaton.step(cursor, shared.firstChars[g]);
                 if (afterFirst == null) {
                     continue;
                 }
                 for (int id : shared.byFirstChar[g]) {
-                    allowed[id] = automaton.steps(afterFirst, shared.texts.text(id), 1) != null;
+                    if (automaton.steps(afterFirst, shared.texts.text(id), 1) != null) {
+                        allowed.set(id);
+                    }
                 }
             }
             if (!automaton.sourceUsed()) {
                 synchronized (shared) {
+                    if (shared.cache.size() >= shared.maxCached) {
+                        shared.cache.clear(); // a long-lived model answering many messages stays bounded
+                    }
                     shared.cache.put(cursor, allowed);
                 }
             }
