@@ -39,9 +39,10 @@ import picocli.CommandLine.Option;
 /**
  * Benchmarks, not tests: throughput against the matmul rate measured in the same run, and resident
  * memory over long runs. {@code bench model} times prefill and KV-cached decode; {@code bench train}
- * times training steps of one technique (run one technique per process so peak memory is its own).
+ * times training steps of one technique (run one technique per process so peak memory is its own); {@code bench
+ * chat} times a saved model's answers, free and constrained ({@link ChatBench}).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {Bench.ModelBench.class, Bench.TrainBench.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {Bench.ModelBench.class, Bench.TrainBench.class, ChatBench.class},
         description = "Measure speed and memory of the decoder and of training.")
 public final class Bench implements Callable<Integer> {
 
