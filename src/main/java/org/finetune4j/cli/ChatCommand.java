@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.generate.ChatModel;
+import org.finetune4j.generate.constraint.JsonSchemaConstraint;
+import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.generate.SamplingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -54,11 +56,13 @@ public final class ChatCommand implements Callable<Integer> {
         modelOptions.check(spec);
         PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
-            ChatModel chat = loaded.chat();
+            ChatModel chat = sampling.applyDecoding(loaded.chat(), spec);
             SamplingConfig config = sampling.apply(chat.defaultSampling());
             loaded.prompting().ifPresent(p -> out.println("prompts as the model was trained: " + p + " (from "
                     + loaded.promptingDir() + ")"));
-            loaded.decoding().ifPresent(d -> out.println("answers constrained as evaluated: " + d));
+            if (chat.decodingConstraint() instanceof JsonSchemaConstraint c) {
+                out.println("answers constrained as evaluated: " + SavedDecoding.describe(c));
+            }
             converse(chat, config, new BufferedReader(new InputStreamReader(input, StandardCharsets.UTF_8)), out);
         }
         return 0;

@@ -14,7 +14,6 @@ import org.finetune4j.generate.constraint.JsonSchemaConstraint;
 import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.recipe.JsonEvaluation;
 import org.finetune4j.recipe.Recipe;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -63,31 +62,14 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT", description = "also write the full report as JSON")
     Path json;
 
-    /** How answers are decoded during the evaluation. */
-    enum Decoding {
-        /** as saved beside the model ({@code decoding.json}), freely when nothing is saved */
-        SAVED,
-        /** freely: the model alone, whatever is saved */
-        FREE,
-        /** constrained to {@code --schema}, with {@code --copied-fields} copied from the message */
-        SCHEMA
-    }
-
-    @Option(names = "--decoding", paramLabel = "MODE", defaultValue = "saved", converter = DecodingConverter.class,
+    @Option(names = "--decoding", paramLabel = "MODE", defaultValue = "saved", converter = DecodingChoice.Converter.class,
             description = "saved (the constraint saved beside the model, if any), free (the model alone) or schema"
                     + " (constrained to --schema); default: ${DEFAULT-VALUE}")
-    Decoding decoding;
+    DecodingChoice decoding;
 
     @Option(names = "--copied-fields", split = ",", paramLabel = "FIELD",
             description = "with --decoding schema: string fields copied from the user's message, e.g. recipient,note")
     List<String> copiedFields = new ArrayList<>();
-
-    static final class DecodingConverter implements CommandLine.ITypeConverter<Decoding> {
-        @Override
-        public Decoding convert(String value) {
-            return Decoding.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
-        }
-    }
 
     @Override
     public Integer call() throws Exception {
@@ -95,7 +77,7 @@ public final class EvalCommand implements Callable<Integer> {
         ModelOptions.requireFile(spec, "--data", data);
         ModelOptions.requireFile(spec, "--schema", schema);
         Recipe.Eval eval = new Recipe.Eval(data, schema, limit, groupBy, batchSize, maxNewTokens);
-        if (!copiedFields.isEmpty() && decoding != Decoding.SCHEMA) {
+        if (!copiedFields.isEmpty() && decoding != DecodingChoice.SCHEMA) {
             throw new ParameterException(spec.commandLine(), "--copied-fields needs --decoding schema");
         }
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {

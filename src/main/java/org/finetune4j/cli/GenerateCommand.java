@@ -50,7 +50,7 @@ public final class GenerateCommand implements Callable<Integer> {
         conversation.add(ChatMessage.user(prompt));
         PrintWriter out = spec.commandLine().getOut();
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
-            ChatModel chat = loaded.chat();
+            ChatModel chat = sampling.applyDecoding(loaded.chat(), spec);
             SamplingConfig config = sampling.apply(chat.defaultSampling());
             if (stream) {
                 chat.chatStream(conversation, config, piece -> {

@@ -65,11 +65,6 @@ record LoadedModel(Path dir, Path adapter, CausalLM model, HfTokenizer tokenizer
         return SavedPrompting.describe(promptingDir());
     }
 
-    /** The saved decoding constraint {@link #chat()} answers under ("JSON schema, [recipient] copied …"), if any. */
-    Optional<String> decoding() throws IOException {
-        return SavedDecoding.load(promptingDir()).map(SavedDecoding::describe);
-    }
-
     @Override
     public void close() {
         tokenizer.close();

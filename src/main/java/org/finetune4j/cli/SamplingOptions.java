@@ -1,9 +1,15 @@
 package org.finetune4j.cli;
 
+import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
-/** Sampling options of generate and chat; each one not given keeps the checkpoint's default. */
+/**
+ * Sampling and decoding options of generate and chat; each one not given keeps the checkpoint's default (and the
+ * decoding constraint saved beside the model).
+ */
 final class SamplingOptions {
     @Option(names = "--max-new-tokens", paramLabel = "N", description = "longest reply in tokens")
     Integer maxNewTokens;
@@ -19,6 +25,26 @@ final class SamplingOptions {
 
     @Option(names = "--seed", paramLabel = "S", description = "seed of the sampler")
     Long seed;
+
+    @Option(names = "--decoding", paramLabel = "MODE", defaultValue = "saved", converter = DecodingChoice.Converter.class,
+            description = "saved (the constraint saved beside the model as decoding.json, if any) or free (the model"
+                    + " alone); default: ${DEFAULT-VALUE}")
+    DecodingChoice decoding;
+
+    /**
+     * {@code chat} with its saved constraint dropped for {@code --decoding free}.
+     *
+     * @throws ParameterException for {@code --decoding schema}, which only {@code eval} has (it needs a schema)
+     */
+    ChatModel applyDecoding(ChatModel chat, CommandSpec spec) {
+        switch (decoding) {
+            case FREE -> chat.optDecodingConstraint(null);
+            case SCHEMA -> throw new ParameterException(spec.commandLine(),
+                    "--decoding schema is eval's (it needs --schema); here: saved or free");
+            case SAVED -> { }
+        }
+        return chat;
+    }
 
     SamplingConfig apply(SamplingConfig defaults) {
         SamplingConfig.Builder b = defaults.toBuilder();

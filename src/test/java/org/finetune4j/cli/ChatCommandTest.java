@@ -119,6 +119,20 @@ class ChatCommandTest {
         String reply = run.out().lines().filter(l -> l.startsWith("> {")).findFirst().orElseThrow().substring(2);
         String to = new ObjectMapper().readTree(reply).get("to").asText();
         assertTrue(CopiedText.isCopied(to, u1), reply);
+
+        ChatCommand free = new ChatCommand();
+        free.input = new ByteArrayInputStream((u1 + "\n/exit\n").getBytes(StandardCharsets.UTF_8));
+        CliFixtures.Run freeRun = CliFixtures.run(Main.configure(new CommandLine(free)), "--model",
+                CliFixtures.modelDir().toString(), "--adapter", adapter.toString(), "--system", CliFixtures.SYSTEM,
+                "--max-new-tokens", "48", "--decoding", "free");
+        assertEquals(0, freeRun.exitCode(), freeRun.toString());
+        assertTrue(!freeRun.out().contains("answers constrained") && !freeRun.out().contains("> {\"to\":"),
+                "--decoding free: the model alone\n" + freeRun.out());
+
+        CliFixtures.Run schema = CliFixtures.run("generate", "--model", CliFixtures.modelDir().toString(),
+                "--prompt", u1, "--decoding", "schema");
+        assertEquals(2, schema.exitCode(), schema.toString());
+        assertTrue(schema.err().contains("--decoding schema is eval's"), schema.err());
     }
 }
 
