@@ -1,6 +1,5 @@
 package org.finetune4j.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,9 +43,8 @@ final class ChatBench implements Callable<Integer> {
         List<EvalExample> all = EvalExamples.fromJsonl(data);
         List<List<ChatMessage>> prompts = all.subList(0, Math.min(limit, all.size())).stream()
                 .map(EvalExample::prompt).toList();
-        JsonSchemaConstraint json = JsonSchemaConstraint.builder()
-                .setSchema(new ObjectMapper().readTree(schema.toFile()))
-                .optCopiedFields(Set.copyOf(copiedFields.stream().filter(f -> !f.isBlank()).toList())).build();
+        JsonSchemaConstraint json = JsonSchemaConstraint.read(schema,
+                copiedFields.stream().filter(f -> !f.isBlank()).toList());
         PrintWriter out = spec.commandLine().getOut();
         try (ChatModel chat = ChatModel.load(model)) {
             chat.optBatchSize(batch);

@@ -1,12 +1,10 @@
 package org.finetune4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.finetune4j.eval.EvalReport;
 import org.finetune4j.generate.ChatModel;
@@ -81,13 +79,8 @@ public final class EvalCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--copied-fields needs --decoding schema");
         }
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
-            ChatModel chat = loaded.chat();
+            ChatModel chat = decoding.applyTo(loaded.chat(), this::constraint);
             PrintWriter out = spec.commandLine().getOut();
-            switch (decoding) {
-                case FREE -> chat.optDecodingConstraint(null);
-                case SCHEMA -> chat.optDecodingConstraint(constraint());
-                case SAVED -> { }
-            }
             if (chat.decodingConstraint() instanceof JsonSchemaConstraint c) {
                 out.println("decoding constrained: " + SavedDecoding.describe(c));
             }
@@ -105,8 +98,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     private JsonSchemaConstraint constraint() throws IOException {
         try {
-            return JsonSchemaConstraint.builder().setSchema(new ObjectMapper().readTree(schema.toFile()))
-                    .optCopiedFields(Set.copyOf(copiedFields)).build();
+            return JsonSchemaConstraint.read(schema, copiedFields);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), "--decoding schema: " + schema + ": " + e.getMessage());
         }

@@ -1,5 +1,6 @@
 package org.finetune4j.cli;
 
+import java.io.IOException;
 import org.finetune4j.generate.ChatModel;
 import org.finetune4j.generate.SamplingConfig;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,14 +37,11 @@ final class SamplingOptions {
      *
      * @throws ParameterException for {@code --decoding schema}, which only {@code eval} has (it needs a schema)
      */
-    ChatModel applyDecoding(ChatModel chat, CommandSpec spec) {
-        switch (decoding) {
-            case FREE -> chat.optDecodingConstraint(null);
-            case SCHEMA -> throw new ParameterException(spec.commandLine(),
+    ChatModel applyDecoding(ChatModel chat, CommandSpec spec) throws IOException {
+        return decoding.applyTo(chat, () -> {
+            throw new ParameterException(spec.commandLine(),
                     "--decoding schema is eval's (it needs --schema); here: saved or free");
-            case SAVED -> { }
-        }
-        return chat;
+        });
     }
 
     SamplingConfig apply(SamplingConfig defaults) {

@@ -1,12 +1,9 @@
 package org.finetune4j.recipe;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import org.finetune4j.generate.constraint.JsonSchemaConstraint;
 import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.notebook.TechniqueComparison;
@@ -253,16 +250,11 @@ public record Recipe(Model model, Data data, TechniqueSpec technique, Trainer tr
          *                                  malformed or cannot be decoded to
          */
         public JsonSchemaConstraint constraint() {
-            JsonNode schema;
             try {
-                schema = new ObjectMapper().readTree(jsonSchema.toFile());
+                return JsonSchemaConstraint.read(jsonSchema, copiedFields);
             } catch (IOException e) {
                 throw new IllegalArgumentException("decoding: cannot read the schema " + jsonSchema + ": "
                         + e.getMessage(), e);
-            }
-            try {
-                return JsonSchemaConstraint.builder().setSchema(schema).optCopiedFields(Set.copyOf(copiedFields))
-                        .build();
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("decoding: " + jsonSchema + ": " + e.getMessage(), e);
             }

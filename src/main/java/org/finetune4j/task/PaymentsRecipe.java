@@ -1,12 +1,10 @@
 package org.finetune4j.task;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.data.ChatDatasetReader;
@@ -192,8 +190,7 @@ public record PaymentsRecipe(int trainSamples, int epochs, int maxSteps, int row
         }
         Path schema = taskDir.resolve("schema.json");
         try {
-            return JsonSchemaConstraint.builder().setSchema(new ObjectMapper().readTree(schema.toFile()))
-                    .optCopiedFields(Set.copyOf(COPIED_FIELDS)).build();
+            return JsonSchemaConstraint.read(schema, COPIED_FIELDS);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the task schema " + schema + ": " + e.getMessage(), e);
         }

@@ -18,9 +18,8 @@ import java.util.regex.Pattern;
  * @param nonNegative whether a number may not start with a minus sign (schema {@code minimum} or
  *                    {@code exclusiveMinimum} at or above 0)
  * @param positive    whether a number may not be zero either ({@code exclusiveMinimum} at or above 0)
- * @param copied      whether a string value must be copied from the source text (the user's message): its letters
- *                    and digits, lower-cased, must appear in a row in the source's, and its other characters must
- *                    appear in the source
+ * @param copied      whether a string value must be copied from the source text (the user's message) by the rule
+ *                    of {@link CopiedText}
  */
 public record JsonField(String name, Set<JsonValueKind> kinds, List<String> enumStrings, Pattern pattern,
         boolean anchored, int minLength, int maxLength, boolean nonNegative, boolean positive, boolean copied) {

@@ -1,8 +1,12 @@
 package org.finetune4j.generate.constraint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +44,17 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The constraint of the JSON Schema in {@code schemaFile}, with {@code copiedFields} copied from the message.
+     *
+     * @throws IOException              when the file cannot be read or is not JSON
+     * @throws IllegalArgumentException naming the property when the schema cannot be decoded to
+     */
+    public static JsonSchemaConstraint read(Path schemaFile, Collection<String> copiedFields) throws IOException {
+        return builder().setSchema(new ObjectMapper().readTree(schemaFile.toFile()))
+                .optCopiedFields(Set.copyOf(copiedFields)).build();
     }
 
     /** The schema (a defensive copy). */

@@ -58,21 +58,24 @@ class JsonSchemaConstraintTest {
         return PIECES.indexOf(piece);
     }
 
+    /** Scores of 0 for every token, masked by {@code c} where it is now. */
+    static float[] masked(TokenConstraint c) {
+        float[] scores = new float[VOCAB.size()];
+        c.mask(scores, STOP);
+        return scores;
+    }
+
     /** Feeds {@code text} one character at a time; fails when a character is masked. */
     static void feed(TokenConstraint c, String text) {
         for (char ch : text.toCharArray()) {
-            float[] scores = new float[VOCAB.size()];
-            c.mask(scores, STOP);
             int id = id(String.valueOf(ch));
-            assertTrue(scores[id] == 0, "'" + ch + "' was masked");
+            assertTrue(masked(c)[id] == 0, "'" + ch + "' was masked");
             c.accept(id);
         }
     }
 
     static boolean allowed(TokenConstraint c, String piece) {
-        float[] scores = new float[VOCAB.size()];
-        c.mask(scores, STOP);
-        return scores[id(piece)] == 0;
+        return masked(c)[id(piece)] == 0;
     }
 
     @Test
@@ -188,12 +191,9 @@ class JsonSchemaConstraintTest {
         assertFalse(allowed(c, "}"), "note's value first");
         feed(c, "null");
         assertFalse(allowed(c, ","), "no property after the last");
-        float[] scores = new float[VOCAB.size()];
-        c.mask(scores, STOP);
-        assertEquals(Float.NEGATIVE_INFINITY, scores[0], "stop only once the object is closed");
+        assertEquals(Float.NEGATIVE_INFINITY, masked(c)[0], "stop only once the object is closed");
         feed(c, "}");
-        scores = new float[VOCAB.size()];
-        c.mask(scores, STOP);
+        float[] scores = masked(c);
         assertEquals(0f, scores[0]);
         assertEquals(Float.NEGATIVE_INFINITY, scores[id(" ")], "nothing after the object but a stop");
     }
