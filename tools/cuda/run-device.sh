@@ -2,8 +2,10 @@
 # Runs finetune4j on the device machine's GPU from the kit tools/cuda/build-kit.sh made; called by the
 # device tool from the repository root with .cudakit carried:
 #   bash tools/cuda/run-device.sh STEP...
-# STEP is one of: doctor | doctor-fp16 | bench-lora | bench-lora-tf32 | bench-lora-fp16 | bench-qlora |
-# bench-full | quickstart | quickstart-fp16
+# STEP is one of: doctor | doctor-fp16 | bench-lora | bench-lora-tf32 | bench-lora-fp16 | bench-lora-long (heap
+# pre-touched) | bench-lora-long-touch (not) | bench-lora-long-heap2g |
+# bench-lora-long-arena (glibc MALLOC_ARENA_MAX=2) | bench-qlora | bench-qlora-host (NF4 decoded on the host, the
+# CPU's path) | bench-qlora-long | bench-full | bench-lora-big | bench-full-big | quickstart | quickstart-fp16
 # Writes to $OUT: libdjl_torch.so (when built here), setup.txt and one log per step. DJL 0.36 ships its
 # JNI for libtorch 2.7.1; the machine has Python PyTorch 2.11 (CUDA 13), so the JNI is compiled here
 # against that libtorch, and DJL is pointed at it with PYTORCH_LIBRARY_PATH.
@@ -66,7 +68,7 @@ setup() {
   return 0
 }
 ft4j() { # a file, not a function, so that timeout can run it
-  timeout "$1" "$w/jre/bin/java" -Xmx24g -XX:MaxDirectMemorySize=4g -Djna.library.path="$w/cudart" -cp "$CP" \
+  timeout "$1" "$w/jre/bin/java" -Xmx24g -XX:MaxDirectMemorySize=4g -Djna.library.path="$w/cudart" ${JAVA_EXTRA:-} -cp "$CP" \
       org.finetune4j.cli.Main "${@:2}"
 }
 setup > "$OUT/setup.txt" 2>&1 || { cat "$OUT/setup.txt"; exit 1; }
@@ -81,8 +83,14 @@ for step in "$@"; do
     bench-lora) ft4j 120 bench train --technique LORA --steps 300 --early 50 ;;
     bench-lora-tf32) TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 ft4j 120 bench train --technique LORA --steps 300 --early 50 ;;
     bench-lora-fp16) FINETUNE4J_DTYPE=fp16 ft4j 120 bench train --technique LORA --steps 300 --early 50 ;;
-    bench-lora-long) ft4j 150 bench train --technique LORA --steps 1000 --early 50 ;;
-    bench-qlora-long) ft4j 150 bench train --technique QLORA --steps 800 --early 50 ;;
+    # the long runs pre-touch the Java heap: otherwise RSS grows by the heap pages the JVM touches for the first
+    # time (its initial heap is 1/64 of this machine's 128 GB), which is not native growth (measured 2026-11-27)
+    bench-lora-long) JAVA_EXTRA=-XX:+AlwaysPreTouch ft4j 150 bench train --technique LORA --steps 1000 --early 50 ;;
+    bench-lora-long-touch) ft4j 150 bench train --technique LORA --steps 1000 --early 50 ;;
+    bench-lora-long-arena) MALLOC_ARENA_MAX=2 ft4j 150 bench train --technique LORA --steps 1000 --early 50 ;;
+    bench-lora-long-heap2g) JAVA_EXTRA=-Xmx2g ft4j 150 bench train --technique LORA --steps 1000 --early 50 ;;
+    bench-qlora-host) JAVA_EXTRA=-Dfinetune4j.nf4.dequant=host ft4j 120 bench train --technique QLORA --steps 300 --early 50 ;;
+    bench-qlora-long) JAVA_EXTRA=-XX:+AlwaysPreTouch ft4j 150 bench train --technique QLORA --steps 800 --early 50 ;;
     bench-lora-big) TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 ft4j 150 bench train --technique LORA --steps 60 --early 20 \
         --dim 2048 --layers 8 --heads 16 --kv-heads 16 --ffn 5504 --vocab 32000 --seq 512 --batch 8 ;;
     bench-full-big) TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1 ft4j 150 bench train --technique FULL --steps 60 --early 20 \

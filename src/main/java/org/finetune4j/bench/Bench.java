@@ -254,8 +254,10 @@ public final class Bench implements Callable<Integer> {
                             rss[1] = ProcessMemory.rssMb();
                         }
                         if (e.step() % 50 == 0) {
-                            System.out.printf(Locale.ROOT, "step %d loss %.4f %.0f tok/s RSS %.0f MB%n", e.step(),
-                                    e.loss(), e.tokensPerSecond(), ProcessMemory.rssMb());
+                            // the Java heap's committed size is part of RSS: it tells heap growth from native growth
+                            System.out.printf(Locale.ROOT, "step %d loss %.4f %.0f tok/s RSS %.0f MB (Java heap"
+                                    + " committed %.0f MB)%n", e.step(), e.loss(), e.tokensPerSecond(),
+                                    ProcessMemory.rssMb(), ProcessMemory.heapCommittedMb());
                         }
                     }
                 };

@@ -18,6 +18,11 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
+    /** Bytes the Java heap has committed (part of the resident set once touched), in MB. */
+    public static double heapCommittedMb() {
+        return Runtime.getRuntime().totalMemory() / (1024.0 * 1024.0);
+    }
+
     private static double field(String name) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {

@@ -53,6 +53,7 @@ import org.finetune4j.peft.TargetModules;
 import org.finetune4j.peft.TechniqueConfig;
 import org.finetune4j.peft.lora.LoraLinear;
 import org.finetune4j.peft.qlora.DequantScratch;
+import org.finetune4j.peft.qlora.DeviceNf4Weight;
 import org.finetune4j.peft.qlora.Nf4Linear;
 import org.finetune4j.peft.qlora.Nf4Options;
 import org.finetune4j.peft.qlora.Nf4Tensor;
@@ -475,7 +476,8 @@ public final class DeviceCheck {
     /**
      * QLoRA on {@code policy} against host quantisation: for every targeted projection, the NF4 codes and scales
      * built from the device's weight must equal those the host quantiser makes from the same values, and the
-     * weight the device dequantises must equal, bit for bit, the one the CPU dequantises from those codes. In
+     * weight the device dequantises must equal, bit for bit, the one the CPU dequantises from those codes, both when
+     * decoded in Java and uploaded and when decoded on the device ({@code DeviceNf4Weight}, QLoRA's GPU path). In
      * float32 the codes must also equal those of QLoRA applied on the CPU policy (same weights, same bits).
      */
     static Result nf4(DevicePolicy policy) {
@@ -492,19 +494,23 @@ public final class DeviceCheck {
             int codesDiffer = 0;
             int cpuPolicyDiffer = 0;
             double worstDequant = 0;
+            double worstEngine = 0;
             long values = 0;
             for (Map.Entry<String, Nf4Tensor> e : onDevice.entrySet()) {
                 Nf4Tensor q = e.getValue();
                 Nf4Tensor reference = Nf4Tensor.quantize(stored.get(e.getKey()), q.shape(), options);
                 codesDiffer += q.equals(reference) ? 0 : 1;
                 cpuPolicyDiffer += q.equals(onCpu.get(e.getKey())) ? 0 : 1;
-                worstDequant = Math.max(worstDequant, dequantizedDiff(q, policy, root, cpu));
+                double[] diff = dequantizedDiff(q, policy, root, cpu);
+                worstDequant = Math.max(worstDequant, diff[0]);
+                worstEngine = Math.max(worstEngine, diff[1]);
                 values += q.numel();
                 layers++;
             }
-            boolean passed = layers > 0 && codesDiffer == 0 && worstDequant == 0 && (!fullPrecision || cpuPolicyDiffer == 0);
-            String figure = String.format(Locale.ROOT, "%d/%d layers' codes equal, max |dequant diff| %.1e", layers
-                    - codesDiffer, layers, worstDequant);
+            boolean passed = layers > 0 && codesDiffer == 0 && worstDequant == 0 && worstEngine == 0
+                    && (!fullPrecision || cpuPolicyDiffer == 0);
+            String figure = String.format(Locale.ROOT, "%d/%d layers' codes equal, max |dequant diff| %.1e, engine "
+                    + "decode %.1e", layers - codesDiffer, layers, worstDequant, worstEngine);
             String detail = String.format(Locale.ROOT, "%,d weights, block %d%s; vs QLoRA on CPU float32: %d/%d "
                     + "layers equal%s", values, config.blockSize(), config.doubleQuant() ? ", double-quantised" : "",
                     layers - cpuPolicyDiffer, layers, fullPrecision ? "" : " (not required: the device stores "
@@ -533,21 +539,29 @@ public final class DeviceCheck {
         return out;
     }
 
-    /** max |device dequantisation − CPU dequantisation| of {@code q}; 0 when bit-identical. */
-    private static double dequantizedDiff(Nf4Tensor q, DevicePolicy policy, NDManager root, NDManager cpu) {
+    /**
+     * max |device dequantisation − CPU dequantisation| of {@code q}: {host decode uploaded to the device, codes
+     * decoded on the device ({@link DeviceNf4Weight}, the GPU training path)}; 0 when bit-identical.
+     */
+    private static double[] dequantizedDiff(Nf4Tensor q, DevicePolicy policy, NDManager root, NDManager cpu) {
         int n = Math.toIntExact(q.numel());
         try (NDManager device = root.newSubManager(policy.device()); NDManager host = cpu.newSubManager()) {
-            float[] got = NDArrays.floats(new DequantScratch(n).dequantize(device, q));
             float[] ref = new DequantScratch(n).dequantize(host, q).toFloatArray();
-            double worst = 0;
-            for (int i = 0; i < n; i++) {
-                if (Float.compare(got[i], ref[i]) != 0) { // also catches a NaN on one side only
-                    double d = Math.abs((double) got[i] - ref[i]);
-                    worst = Math.max(worst, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
-                }
-            }
-            return worst;
+            float[] uploaded = NDArrays.floats(new DequantScratch(n).dequantize(device, q));
+            float[] decoded = NDArrays.floats(new DeviceNf4Weight(q, device).dequantize(device));
+            return new double[] {maxAbsDiff(uploaded, ref), maxAbsDiff(decoded, ref)};
         }
+    }
+
+    private static double maxAbsDiff(float[] got, float[] ref) {
+        double worst = 0;
+        for (int i = 0; i < ref.length; i++) {
+            if (Float.compare(got[i], ref[i]) != 0) { // also catches a NaN on one side only
+                double d = Math.abs((double) got[i] - ref[i]);
+                worst = Math.max(worst, Double.isNaN(d) ? Double.POSITIVE_INFINITY : d);
+            }
+        }
+        return worst;
     }
 
     // ------------------------------------------------------------------ g. generate

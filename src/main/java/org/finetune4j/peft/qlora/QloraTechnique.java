@@ -1,6 +1,7 @@
 package org.finetune4j.peft.qlora;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import java.util.Map;
 import org.finetune4j.io.NDArrays;
@@ -35,6 +36,7 @@ public final class QloraTechnique implements AppliedTechnique {
             largest = Math.max(largest, l.inFeatures() * l.outFeatures());
         }
         DequantScratch scratch = new DequantScratch(largest);
+        NDManager owner = model.resources().manager(); // lives as long as the model: device copies of the codes
         long[] bytes = new long[2];
         LoraTechnique lora = LoraTechnique.apply(model, config.lora(), config, seed, base -> {
             if (!(base instanceof Linear dense)) {
@@ -46,7 +48,7 @@ public final class QloraTechnique implements AppliedTechnique {
             bytes[1] += q.numel();
             NDArray bias = dense.bias();
             w.close(); // the dense copy goes; only the 4-bit codes remain
-            return new Nf4Linear(q, bias, scratch);
+            return new Nf4Linear(q, bias, scratch, owner);
         });
         QloraTechnique t = new QloraTechnique(config, lora);
         t.quantizedBytes = bytes[0];

@@ -68,17 +68,20 @@ class DequantScratchTest {
                 NDArray y = x.matMul(w.transpose()).sum(); // (2, 64) x (64, 4)
                 gc.backward(y);
             }
-            // d(sum(x Wᵀ))/dx = column sums of W, the same for both rows
-            float[] w = t.dequantize();
-            float[] grad = x.getGradient().toFloatArray();
-            for (int j = 0; j < 64; j++) {
-                float expected = 0;
-                for (int o = 0; o < 4; o++) {
-                    expected += w[o * 64 + j];
-                }
-                assertEquals(expected, grad[j], 1e-6f);
-                assertEquals(expected, grad[64 + j], 1e-6f);
+            assertGradientIsColumnSums(t, x.getGradient().toFloatArray());
+        }
+    }
+
+    /** d(sum(x Wᵀ))/dx for x (2, 64) and the (4, 64) weight {@code t}: the column sums of W, in both rows. */
+    static void assertGradientIsColumnSums(Nf4Tensor t, float[] grad) {
+        float[] w = t.dequantize();
+        for (int j = 0; j < 64; j++) {
+            float expected = 0;
+            for (int o = 0; o < 4; o++) {
+                expected += w[o * 64 + j];
             }
+            assertEquals(expected, grad[j], 1e-6f);
+            assertEquals(expected, grad[64 + j], 1e-6f);
         }
     }
 }
