@@ -24,13 +24,22 @@ public enum FusedKernel {
      * Grouped-query variant of {@link #ATTENTION}: k and v have H_kv heads, H a multiple of H_kv, and
      * query head h reads KV head {@code h / (H / H_kv)}. Selected together with {@link #ATTENTION}:
      * {@link FusedOps#attention} picks it by the head counts.
+     *
+     * <p>Why the KV heads are repeated here rather than passed with {@code enable_gqa=True}: libtorch 2.7's CPU
+     * flash-attention kernel does not take grouped heads, so {@code enable_gqa} falls back to the unfused maths
+     * path (batched matmuls, a (B, H, T, Tk) softmax and its backward). Repeating k and v, (B, H_kv, Tk, d) ->
+     * (B, H, Tk, d), keeps the flash kernel: measured on the tiny base's shape (dim 256, 8 heads over 4 KV
+     * heads, T 256, B 4), session 21.
      */
     ATTENTION_GQA("AttentionGqa", """
                 q: Tensor,
                 k: Tensor,
                 v: Tensor,
                 mask: Tensor) -> Tensor:
-                return torch.scaled_dot_product_attention(q, k, v, mask, 0., False, scale=None, enable_gqa=True)
+                groups = torch.floordiv(torch.size(q, 1), torch.size(k, 1))
+                k_all = torch.repeat_interleave(k, groups, 1)
+                v_all = torch.repeat_interleave(v, groups, 1)
+                return torch.scaled_dot_product_attention(q, k_all, v_all, mask, 0., False)
             """),
     /** {@code silu(gate) ⊙ up}, both (…, F). */
     SWIGLU("SwiGlu", """
