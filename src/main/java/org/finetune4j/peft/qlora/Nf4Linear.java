@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.finetune4j.model.LinearLayer;
 
 /**
@@ -77,7 +78,7 @@ public final class Nf4Linear extends LinearLayer {
 
     /** Where later forwards decode; the default comes from {@link Nf4DequantPath#configured()}. */
     public void setDequantPath(Nf4DequantPath path) {
-        this.path = java.util.Objects.requireNonNull(path, "path");
+        this.path = Objects.requireNonNull(path, "path");
     }
 
     public Nf4DequantPath dequantPath() {
