@@ -7,7 +7,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /**
  * An NF4 weight kept on an engine device in its 4-bit form and decoded there for each forward.
@@ -54,16 +53,16 @@ public final class DeviceNf4Weight {
         this.numel = t.numel();
         this.blocks = t.scales().blockCount();
         this.device = manager.getDevice();
-        this.codes = upload(manager, t.packed(), DataType.UINT8, new Shape(t.packed().length));
-        this.pairTable = upload(manager, pairTable(), DataType.FLOAT32, new Shape(256, 2));
+        this.codes = upload(manager, t.packed(), new Shape(t.packed().length));
+        this.pairTable = upload(manager, pairTable(), new Shape(256, 2));
         if (t.scales() instanceof Nf4Scales.DoubleQuantized dq) {
-            this.absmax = upload(manager, dq.qAbsmax(), DataType.UINT8, new Shape(blocks));
-            this.dynamicMap = upload(manager, DynamicMap.values(), DataType.FLOAT32, new Shape(DynamicMap.SIZE));
-            this.absmax2 = upload(manager, dq.absmax2(), DataType.FLOAT32, new Shape(dq.absmax2().length, 1));
-            this.offset = upload(manager, new float[] {dq.offset()}, DataType.FLOAT32, new Shape(1));
+            this.absmax = upload(manager, dq.qAbsmax(), new Shape(blocks));
+            this.dynamicMap = upload(manager, DynamicMap.values(), new Shape(DynamicMap.SIZE));
+            this.absmax2 = upload(manager, dq.absmax2(), new Shape(dq.absmax2().length, 1));
+            this.offset = upload(manager, new float[] {dq.offset()}, new Shape(1));
             this.nestedBlockSize = dq.nestedBlockSize();
         } else {
-            this.absmax = upload(manager, t.scales().absmax(), DataType.FLOAT32, new Shape(blocks, 1));
+            this.absmax = upload(manager, t.scales().absmax(), new Shape(blocks, 1));
             this.dynamicMap = null;
             this.absmax2 = null;
             this.offset = null;
@@ -161,22 +160,25 @@ public final class DeviceNf4Weight {
         return t;
     }
 
-    private static NDArray upload(NDManager m, byte[] data, DataType type, Shape shape) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());
-        buf.put(data).flip();
-        return owned(m, buf, type, shape);
+    /** UINT8 {@code data}, shape {@code shape}, in {@code m} (see {@link #owned}). */
+    private static NDArray upload(NDManager m, byte[] data, Shape shape) {
+        return owned(m.create(ByteBuffer.wrap(data), shape, DataType.UINT8));
     }
 
-    private static NDArray upload(NDManager m, float[] data, DataType type, Shape shape) {
-        ByteBuffer buf = ByteBuffer.allocateDirect(data.length * 4).order(ByteOrder.nativeOrder());
-        buf.asFloatBuffer().put(data);
-        return owned(m, buf, type, shape);
+    /** Float32 {@code data}, shape {@code shape}, in {@code m} (see {@link #owned}). */
+    private static NDArray upload(NDManager m, float[] data, Shape shape) {
+        return owned(m.create(data, shape));
     }
 
-    /** A libtorch-owned copy: {@code create} may only wrap the Java buffer, which the GC could free. */
-    private static NDArray owned(NDManager m, ByteBuffer buf, DataType type, Shape shape) {
-        try (NDArray wrapped = m.create(buf, shape, type)) {
-            return wrapped.duplicate();
+    /**
+     * A libtorch-owned copy of {@code created}, which is closed. On the CPU, DJL's {@code create} wraps a Java direct
+     * buffer and keeps it for the array's life: the codes of a large model would then sit in Java direct memory
+     * (bounded by {@code -XX:MaxDirectMemorySize}, 1 GB in {@code bin/finetune4j}). On a GPU {@code create} already
+     * copies; the duplicate is one more device copy, made once per weight.
+     */
+    private static NDArray owned(NDArray created) {
+        try (created) {
+            return created.duplicate();
         }
     }
 }
