@@ -13,6 +13,7 @@ import org.finetune4j.chat.ChatCompleter;
 import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.generate.constraint.DecodingConstraint;
+import org.finetune4j.generate.constraint.FieldPins;
 import org.finetune4j.generate.constraint.SavedDecoding;
 import org.finetune4j.generate.constraint.TokenConstraint;
 import org.finetune4j.generate.constraint.TokenTexts;
@@ -94,7 +95,9 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
 
     /**
      * Rewrites every conversation before it is rendered, e.g. {@code RetrievalAugmentation::forPrompt} for a model
-     * fine-tuned with retrieved examples in its prompts (default: none).
+     * fine-tuned with retrieved examples in its prompts (default: none). When the rewrite also implements
+     * {@link FieldPins} (as {@code SavedPrompting.compose} does for a retrieval that pins unanimous votes), the
+     * {@linkplain #optDecodingConstraint decoding constraint} decodes those fields with their pinned values.
      */
     public ChatModel optPromptAugmentation(UnaryOperator<List<ChatMessage>> augmentation) {
         this.promptAugmentation = Objects.requireNonNull(augmentation, "augmentation");
@@ -190,9 +193,11 @@ public final class ChatModel implements ChatCompleter, AutoCloseable {
         if (tokenTexts == null) {
             tokenTexts = TokenTexts.of(tokenizer, model.config().vocabSize());
         }
+        FieldPins pins = promptAugmentation instanceof FieldPins p ? p : null;
         List<TokenConstraint> out = new ArrayList<>(conversations.size());
         for (List<ChatMessage> c : conversations) {
-            out.add(decodingConstraint.start(c, tokenTexts));
+            DecodingConstraint constraint = pins == null ? decodingConstraint : decodingConstraint.pinned(pins.pins(c));
+            out.add(constraint.start(c, tokenTexts));
         }
         return out;
     }

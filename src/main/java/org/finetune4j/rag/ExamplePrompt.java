@@ -39,6 +39,11 @@ public final class ExamplePrompt {
         return new Builder();
     }
 
+    /** Whether this prompt shows a vote instead of its examples ({@link Builder#optVote}). */
+    public boolean votes() {
+        return vote;
+    }
+
     /** The text appended to the system message for these examples ("" for none; a vote weighs each alike). */
     public String block(List<SolvedExample> examples) {
         if (vote) {
@@ -83,6 +88,23 @@ public final class ExamplePrompt {
             }
         }
         return "\n" + header + " " + best;
+    }
+
+    /**
+     * The field that a vote is about and the value every one of these search results has for it, when they all
+     * agree; empty when they differ, when there are none, or when this prompt does not vote.
+     */
+    public Map<String, String> unanimous(List<RetrievedExample> hits) {
+        if (!vote || hits.isEmpty()) {
+            return Map.of();
+        }
+        String value = field(hits.get(0).example());
+        for (RetrievedExample h : hits) {
+            if (!field(h.example()).equals(value)) {
+                return Map.of();
+            }
+        }
+        return Map.of(answerField, value);
     }
 
     /** {@code conversation} with {@link #blockOf} these search results appended to its system message. */

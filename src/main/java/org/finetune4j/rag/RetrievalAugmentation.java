@@ -2,6 +2,7 @@ package org.finetune4j.rag;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.finetune4j.chat.ChatMessage;
@@ -22,11 +23,13 @@ public final class RetrievalAugmentation {
     private final ExampleRetriever retriever;
     private final ExamplePrompt prompt;
     private final int examples;
+    private final boolean pinUnanimous;
 
     private RetrievalAugmentation(Builder b) {
         this.retriever = Objects.requireNonNull(b.retriever, "retriever");
         this.prompt = b.prompt;
         this.examples = b.examples;
+        this.pinUnanimous = b.pinUnanimous;
     }
 
     public static Builder builder() {
@@ -41,6 +44,23 @@ public final class RetrievalAugmentation {
     public List<ChatMessage> forPrompt(List<ChatMessage> conversation) {
         String query = lastUserMessage(conversation, "the prompt");
         return prompt.withRetrieved(conversation, retriever.search(query, examples));
+    }
+
+    /**
+     * The answer field a prompt's vote is about, pinned to the value that every voter has, when they all agree and
+     * {@link Builder#optPinUnanimous} is on ({@link org.finetune4j.generate.constraint.FieldPins}); empty
+     * otherwise. The same search as {@link #forPrompt}'s, so it agrees with the vote line the model is shown.
+     */
+    public Map<String, String> pins(List<ChatMessage> conversation) {
+        if (!pinUnanimous) {
+            return Map.of();
+        }
+        return prompt.unanimous(retriever.search(lastUserMessage(conversation, "the prompt"), examples));
+    }
+
+    /** Whether a unanimous vote pins the answer field under constrained decoding ({@link #pins}). */
+    public boolean pinsUnanimous() {
+        return pinUnanimous;
     }
 
     /**
@@ -74,8 +94,19 @@ public final class RetrievalAugmentation {
         private ExampleRetriever retriever;
         private ExamplePrompt prompt = ExamplePrompt.builder().build();
         private int examples = 1;
+        private boolean pinUnanimous;
 
         private Builder() {}
+
+        /**
+         * When every example of a vote ({@link ExamplePrompt.Builder#optVote}) has the same value, a constrained
+         * answer must write that value too ({@link #pins}); default off. A vote that is split still only shows its
+         * winner, and the model decides.
+         */
+        public Builder optPinUnanimous(boolean pin) {
+            this.pinUnanimous = pin;
+            return this;
+        }
 
         public Builder setRetriever(ExampleRetriever retriever) {
             this.retriever = retriever;
@@ -97,6 +128,9 @@ public final class RetrievalAugmentation {
         }
 
         public RetrievalAugmentation build() {
+            if (pinUnanimous && !prompt.votes()) {
+                throw new IllegalArgumentException("pinning a unanimous vote needs a prompt that votes (optVote)");
+            }
             return new RetrievalAugmentation(this);
         }
     }

@@ -37,6 +37,9 @@ import org.finetune4j.io.AtomicFiles;
  * @param examplesPerPrompt how many examples each prompt is shown (with {@code vote}: how many vote)
  * @param vote              show one line, the {@code answer_field} value the retrieved examples' similarity scores
  *                          favour most ({@link ExamplePrompt.Builder#optVote}); null = false
+ * @param pinUnanimous      with {@code vote}: when every voter has the same value, a constrained answer must write it
+ *                          ({@link RetrievalAugmentation.Builder#optPinUnanimous}); null = false (files written before
+ *                          the option existed)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record RetrievalConfig(
@@ -45,7 +48,8 @@ public record RetrievalConfig(
         @JsonProperty("header") String header,
         @JsonProperty("answer_field") String answerField,
         @JsonProperty("examples_per_prompt") int examplesPerPrompt,
-        @JsonProperty("vote") Boolean vote) {
+        @JsonProperty("vote") Boolean vote,
+        @JsonProperty("pin_unanimous") Boolean pinUnanimous) {
 
     /** The config's file name in a model or adapter directory. */
     public static final String FILE_NAME = "retrieval.json";
@@ -73,12 +77,22 @@ public record RetrievalConfig(
         if (vote && answerField == null) {
             throw new IllegalArgumentException("vote needs the answer_field it votes on");
         }
+        pinUnanimous = Boolean.TRUE.equals(pinUnanimous);
+        if (pinUnanimous && !vote) {
+            throw new IllegalArgumentException("pin_unanimous needs vote: only a vote can be unanimous");
+        }
+    }
+
+    /** Settings with a vote or not, without pinning. */
+    public RetrievalConfig(String examples, String groupKey, String header, String answerField,
+            int examplesPerPrompt, Boolean vote) {
+        this(examples, groupKey, header, answerField, examplesPerPrompt, vote, false);
     }
 
     /** Settings without a vote: each retrieved example is shown. */
     public RetrievalConfig(String examples, String groupKey, String header, String answerField,
             int examplesPerPrompt) {
-        this(examples, groupKey, header, answerField, examplesPerPrompt, false);
+        this(examples, groupKey, header, answerField, examplesPerPrompt, false, false);
     }
 
     /** How the examples are written into the system message. */
@@ -99,7 +113,7 @@ public record RetrievalConfig(
     public RetrievalAugmentation open(Path baseDir) throws IOException {
         Path file = baseDir.resolve(examples);
         return RetrievalAugmentation.builder().setRetriever(ExampleRetriever.of(readExamples(file)))
-                .optPrompt(prompt()).optExamples(examplesPerPrompt).build();
+                .optPrompt(prompt()).optExamples(examplesPerPrompt).optPinUnanimous(pinUnanimous).build();
     }
 
     /** Every conversation of {@code file} as a solved example, grouped by {@link #groupKey}. */
@@ -151,7 +165,7 @@ public record RetrievalConfig(
     public void saveTo(Path dir, Path examplesSource) throws IOException {
         AtomicFiles.copy(examplesSource, dir.resolve(EXAMPLES_FILE_NAME));
         RetrievalConfig saved = new RetrievalConfig(EXAMPLES_FILE_NAME, groupKey, header, answerField,
-                examplesPerPrompt, vote);
+                examplesPerPrompt, vote, pinUnanimous);
         AtomicFiles.writeString(dir.resolve(FILE_NAME), JSON.writeValueAsString(saved) + "\n");
     }
 

@@ -3,9 +3,11 @@ package org.finetune4j.rag;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.generate.constraint.FieldPins;
 
 /**
  * How a saved model is prompted: its {@link PromptTools} ({@value PromptTools#FILE_NAME}) and then its retrieval
@@ -25,9 +27,28 @@ public final class SavedPrompting {
         return compose(PromptTools.load(dir).orElse(PromptTools.NONE), RetrievalConfig.load(dir).orElse(null));
     }
 
-    /** {@code tools} first, then {@code retrieval} (null: none), as training applies them. */
+    /**
+     * {@code tools} first, then {@code retrieval} (null: none), as training applies them. The result is also the
+     * retrieval's {@link FieldPins} (read from the conversation after the tools, as the vote is), so a
+     * {@link org.finetune4j.generate.ChatModel} given it pins a unanimous vote when the retrieval says so.
+     */
     public static UnaryOperator<List<ChatMessage>> compose(PromptTools tools, RetrievalAugmentation retrieval) {
-        return retrieval == null ? tools::apply : c -> retrieval.forPrompt(tools.apply(c));
+        return new Composed(tools, retrieval);
+    }
+
+    /** Tools, then retrieval; the retrieval's pins. */
+    private record Composed(PromptTools tools, RetrievalAugmentation retrieval)
+            implements UnaryOperator<List<ChatMessage>>, FieldPins {
+        @Override
+        public List<ChatMessage> apply(List<ChatMessage> conversation) {
+            List<ChatMessage> tooled = tools.apply(conversation);
+            return retrieval == null ? tooled : retrieval.forPrompt(tooled);
+        }
+
+        @Override
+        public Map<String, String> pins(List<ChatMessage> conversation) {
+            return retrieval == null || !retrieval.pinsUnanimous() ? Map.of() : retrieval.pins(tools.apply(conversation));
+        }
     }
 
     /** What {@link #load} will apply, for a log line: "prompt tools [date_hint], retrieval", or empty. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,6 +17,7 @@ import org.finetune4j.chat.ChatMessage;
 import org.finetune4j.config.GenerationConfig;
 import org.finetune4j.eval.JsonObjective;
 import org.finetune4j.generate.constraint.CopiedText;
+import org.finetune4j.generate.constraint.FieldPins;
 import org.finetune4j.generate.constraint.JsonSchemaConstraint;
 import org.finetune4j.config.LlamaConfig;
 import org.finetune4j.model.ModelResources;
@@ -132,6 +134,44 @@ class ChatModelTest {
         } finally {
             chat.optDecodingConstraint(null);
         }
+    }
+
+    /** An identity rewrite that pins {@code field} to {@code value} for the conversations asking {@code user}. */
+    record PinFor(String user, String field, String value) implements UnaryOperator<List<ChatMessage>>, FieldPins {
+        @Override
+        public List<ChatMessage> apply(List<ChatMessage> conversation) {
+            return conversation;
+        }
+
+        @Override
+        public Map<String, String> pins(List<ChatMessage> conversation) {
+            return conversation.get(1).content().equals(user) ? Map.of(field, value) : Map.of();
+        }
+    }
+
+    @Test
+    void fieldsThePromptAugmentationPinsAreDecodedWithThePinnedValue() throws Exception {
+        JsonObjective objective = JsonObjective.builder().setSchema(Path.of("data/task/schema.json")).build();
+        List<List<ChatMessage>> convs = List.of(conversation("tf ke budi 50rb"), conversation("cek saldo"));
+        SamplingConfig sampling = SamplingConfig.greedy(400);
+        // not closed: it shares the class's model and tokenizer
+        ChatModel pinned = new ChatModel(chat.model(), tok, GenerationConfig.DEFAULTS).optDecodingConstraint(
+                JsonSchemaConstraint.builder().setSchema(objective.schemaNode())
+                        .optCopiedFields(Set.of("recipient", "provider", "note")).build());
+        List<String> plain = pinned.chatAll(convs, sampling);
+        ObjectMapper json = new ObjectMapper();
+        String before = json.readTree(plain.get(0)).get("intent").asText();
+        String pin = before.equals("request_money") ? "top_up" : "request_money";
+        pinned.optPromptAugmentation(new PinFor("tf ke budi 50rb", "intent", pin));
+        List<String> answers = pinned.chatAll(convs, sampling);
+        JsonNode first = json.readTree(answers.get(0));
+        assertEquals(pin, first.get("intent").asText(), answers.get(0));
+        assertEquals(List.of(), objective.schemaErrors(first), answers.get(0));
+        assertEquals(plain.get(1), answers.get(1), "a conversation without pins answers as before");
+        assertEquals(answers.get(0), pinned.chat(convs.get(0), sampling), "alone as in a batch");
+        // without a decoding constraint there is nothing to pin: the free answer is the plain model's
+        pinned.optDecodingConstraint(null);
+        assertEquals(chat.chat(convs.get(0), sampling), pinned.chat(convs.get(0), sampling));
     }
 
     static boolean isJsonObject(String text) {

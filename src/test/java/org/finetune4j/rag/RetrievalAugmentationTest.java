@@ -95,6 +95,42 @@ class RetrievalAugmentationTest {
         a.retriever().close();
     }
 
+    private static RetrievalAugmentation voting(int voters, boolean pin) {
+        List<SolvedExample> examples = new ArrayList<>();
+        for (int i = 0; i < TRAIN.size(); i++) {
+            examples.add(SolvedExample.of(TRAIN.get(i), GROUPS.get(i)));
+        }
+        return RetrievalAugmentation.builder().setRetriever(ExampleRetriever.of(examples))
+                .optPrompt(ExamplePrompt.builder().optHeader("Mirip:").optAnswerField("intent").optVote(true).build())
+                .optExamples(voters).optPinUnanimous(pin).build();
+    }
+
+    @Test
+    void aUnanimousVotePinsItsFieldAndASplitOneDoesNot() {
+        // "PLN" reaches the bill too, so all four examples are found
+        List<ChatMessage> balance = List.of(ChatMessage.system(SYSTEM), ChatMessage.user("cek saldo PLN dong"));
+        RetrievalAugmentation two = voting(2, true);
+        // the two nearest are balance checks: they agree, and the pin is the value the vote line shows
+        assertEquals(Map.of("intent", "check_balance"), two.pins(balance));
+        assertTrue(two.forPrompt(balance).get(0).content().endsWith("Mirip: check_balance"));
+        assertTrue(two.pinsUnanimous());
+        // all four vote: the bill splits the vote, the line still shows its winner, nothing is pinned
+        RetrievalAugmentation four = voting(4, true);
+        assertEquals(Map.of(), four.pins(balance));
+        assertTrue(four.forPrompt(balance).get(0).content().endsWith("Mirip: check_balance"));
+        // off unless asked for
+        RetrievalAugmentation off = voting(2, false);
+        assertEquals(Map.of(), off.pins(balance));
+        for (RetrievalAugmentation a : List.of(two, four, off)) {
+            a.retriever().close();
+        }
+        RetrievalAugmentation shownOneByOne = augmentation();
+        RetrievalAugmentation.Builder b = RetrievalAugmentation.builder().setRetriever(shownOneByOne.retriever())
+                .optPrompt(ExamplePrompt.builder().optAnswerField("intent").build()).optPinUnanimous(true);
+        assertThrows(IllegalArgumentException.class, b::build, "examples shown one by one are no vote");
+        shownOneByOne.retriever().close();
+    }
+
     @Test
     void aPromptWithoutUserMessageIsRefused() {
         RetrievalAugmentation a = augmentation();

@@ -84,6 +84,25 @@ class RetrievalConfigTest {
         loaded.retriever().close();
         assertThrows(IllegalArgumentException.class, () -> new RetrievalConfig("x", null, "h", null, 1, true));
         assertFalse(new RetrievalConfig("x", null, "h", "intent", 1, null).vote());
+        assertFalse(vote.pinUnanimous(), "a config written without the option does not pin");
+    }
+
+    @Test
+    void aPinningVoteIsSavedWithItsPinAndTheLoadedAugmentationPins() throws IOException {
+        Path source = examples();
+        RetrievalConfig pin = new RetrievalConfig("train.jsonl", "meta.template", "Mirip:", "intent", 3, true, true);
+        Path model = tmp.resolve("model");
+        pin.saveTo(model, source);
+        assertTrue(Files.readString(model.resolve(RetrievalConfig.FILE_NAME)).contains("\"pin_unanimous\" : true"));
+        assertEquals(new RetrievalConfig(RetrievalConfig.EXAMPLES_FILE_NAME, "meta.template", "Mirip:", "intent", 3,
+                true, true), RetrievalConfig.find(model).orElseThrow());
+        RetrievalAugmentation loaded = RetrievalConfig.load(model).orElseThrow();
+        assertTrue(loaded.pinsUnanimous());
+        assertEquals(Map.of("intent", "check_balance"), loaded.pins(prompt("cek saldo dana dong")));
+        loaded.retriever().close();
+        IllegalArgumentException noVote = assertThrows(IllegalArgumentException.class,
+                () -> new RetrievalConfig("x", null, "h", "intent", 1, false, true));
+        assertTrue(noVote.getMessage().contains("pin_unanimous"), noVote.getMessage());
     }
 
     @Test

@@ -8,9 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.finetune4j.chat.ChatMessage;
+import org.finetune4j.generate.constraint.FieldPins;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +45,21 @@ class SavedPromptingTest {
         assertEquals(TAG.apply(PROMPT), SavedPrompting.compose(TAG, null).apply(PROMPT));
         assertEquals(rag.forPrompt(PROMPT), SavedPrompting.compose(PromptTools.NONE, rag).apply(PROMPT));
         assertSame(PROMPT, SavedPrompting.compose(PromptTools.NONE, null).apply(PROMPT));
+    }
+
+    @Test
+    void theComposedRewriteCarriesTheRetrievalsPins() throws IOException {
+        examples();
+        RetrievalAugmentation pinning = new RetrievalConfig("train.jsonl", null, "Mirip:", "intent", 1, true, true)
+                .open(tmp);
+        FieldPins pins = (FieldPins) SavedPrompting.compose(TAG, pinning);
+        assertEquals(Map.of("intent", "check_balance"), pins.pins(PROMPT));
+        assertEquals(pinning.pins(TAG.apply(PROMPT)), pins.pins(PROMPT));
+        RetrievalAugmentation plain = new RetrievalConfig("train.jsonl", null, "Mirip:", "intent", 1, true).open(tmp);
+        assertEquals(Map.of(), ((FieldPins) SavedPrompting.compose(TAG, plain)).pins(PROMPT));
+        assertEquals(Map.of(), ((FieldPins) SavedPrompting.compose(TAG, null)).pins(PROMPT));
+        pinning.retriever().close();
+        plain.retriever().close();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package org.finetune4j.generate.constraint;
 
 import java.util.List;
+import java.util.Map;
 import org.finetune4j.chat.ChatMessage;
 
 /**
@@ -17,4 +18,15 @@ public interface DecodingConstraint {
      * @param vocabulary   the text of every token
      */
     TokenConstraint start(List<ChatMessage> conversation, TokenTexts vocabulary);
+
+    /**
+     * This constraint with some answer fields' values decided beforehand ({@link FieldPins}, e.g. by a unanimous
+     * retrieval vote). A constraint that has no fields to pin — anything but a JSON Schema — ignores the pins and
+     * returns itself.
+     *
+     * @param values field name to the only value it may take; empty: this constraint
+     */
+    default DecodingConstraint pinned(Map<String, String> values) {
+        return this;
+    }
 }

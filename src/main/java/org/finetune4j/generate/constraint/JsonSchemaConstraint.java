@@ -2,6 +2,7 @@ package org.finetune4j.generate.constraint;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +36,8 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
     private final JsonObjectGrammar grammar;
     private final Set<String> copiedFields;
     private final Map<TokenTexts, SharedMasks> masks = new HashMap<>();
+    /** Derived constraints by their pins: a few per task (one per intent), each with its own shared masks. */
+    private final Map<Map<String, String>, JsonSchemaConstraint> pinnedCache = new HashMap<>();
 
     private JsonSchemaConstraint(JsonNode schema, JsonObjectGrammar grammar, Set<String> copiedFields) {
         this.schema = schema;
@@ -69,6 +72,46 @@ public final class JsonSchemaConstraint implements DecodingConstraint {
     /** The fields whose values are copied from the user's last message. */
     public Set<String> copiedFields() {
         return copiedFields;
+    }
+
+    /**
+     * This constraint with each pinned field's {@code enum} narrowed to its one value: the answer writes that value
+     * and whatever the schema's conditions make of it; the other fields are decoded as before. Derived constraints
+     * are kept per pin set, so their message-independent masks are computed once too.
+     *
+     * @throws IllegalArgumentException naming the field when it is not one of the schema's string enums or the value
+     *                                  is not among its values
+     */
+    @Override
+    public synchronized JsonSchemaConstraint pinned(Map<String, String> values) {
+        if (values.isEmpty()) {
+            return this;
+        }
+        JsonSchemaConstraint cached = pinnedCache.get(values);
+        if (cached != null) {
+            return cached;
+        }
+        ObjectNode narrowed = schema.deepCopy();
+        for (Map.Entry<String, String> pin : values.entrySet()) {
+            JsonNode property = narrowed.path("properties").get(pin.getKey());
+            JsonNode allowed = property == null ? null : property.get("enum");
+            boolean listed = false;
+            if (allowed != null) {
+                for (JsonNode v : allowed) {
+                    listed |= v.isTextual() && v.asText().equals(pin.getValue());
+                }
+            }
+            if (!listed) {
+                throw new IllegalArgumentException("cannot pin '" + pin.getKey() + "' to \"" + pin.getValue()
+                        + "\": " + (allowed == null ? "the schema has no string enum property of that name"
+                        : "not one of its enum values " + allowed));
+            }
+            ((ObjectNode) property).putArray("enum").add(pin.getValue());
+        }
+        JsonSchemaConstraint derived = new JsonSchemaConstraint(narrowed,
+                JsonObjectGrammar.fromSchema(narrowed, copiedFields), copiedFields);
+        pinnedCache.put(Map.copyOf(values), derived);
+        return derived;
     }
 
     @Override

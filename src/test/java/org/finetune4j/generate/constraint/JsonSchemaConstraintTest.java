@@ -3,6 +3,7 @@ package org.finetune4j.generate.constraint;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import org.finetune4j.chat.ChatMessage;
@@ -196,6 +198,42 @@ class JsonSchemaConstraintTest {
         float[] scores = masked(c);
         assertEquals(0f, scores[0]);
         assertEquals(Float.NEGATIVE_INFINITY, scores[id(" ")], "nothing after the object but a stop");
+    }
+
+    @Test
+    void aPinnedEnumFieldCanOnlyTakeItsPinnedValue() throws IOException {
+        JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema())
+                .optCopiedFields(COPIED).build();
+        assertSame(constraint, constraint.pinned(Map.of()), "no pins: the constraint itself");
+        JsonSchemaConstraint billOnly = constraint.pinned(Map.of("intent", "pay_bill"));
+        assertSame(billOnly, constraint.pinned(Map.of("intent", "pay_bill")), "one derived constraint per pin set");
+        assertEquals(COPIED, billOnly.copiedFields());
+        assertEquals(List.of("pay_bill"), JSON.convertValue(billOnly.schema().at("/properties/intent/enum"),
+                List.class));
+        assertEquals(8, constraint.schema().at("/properties/intent/enum").size(), "the original is left whole");
+
+        TokenConstraint c = billOnly.start(ask("bayarin PLN 250rb"), VOCAB);
+        feed(c, "{\"intent\":\"");
+        assertTrue(allowed(c, "pay_bill"));
+        assertFalse(allowed(c, "transfer"));
+        assertFalse(allowed(c, "unknown"));
+        assertFalse(allowed(c, "t"), "no other intent's first letter either");
+        feed(c, "pay_bill\",\"amount\":250000,\"currency\":\"IDR\",\"recipient\":null,\"provider\":\"PLN\"");
+        assertTrue(allowed(c, ","), "the other fields decode as before");
+        // an unpinned answer to the same message may still write any intent
+        TokenConstraint free = constraint.start(ask("bayarin PLN 250rb"), VOCAB);
+        feed(free, "{\"intent\":\"");
+        assertTrue(allowed(free, "transfer"));
+
+        IllegalArgumentException notListed = assertThrows(IllegalArgumentException.class,
+                () -> constraint.pinned(Map.of("intent", "refund")));
+        assertTrue(notListed.getMessage().contains("'intent'") && notListed.getMessage().contains("refund"),
+                notListed.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> constraint.pinned(Map.of("recipient", "Budi")),
+                "a free-text field has no enum to narrow");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> constraint.pinned(Map.of("intnet", "transfer")));
+        assertTrue(missing.getMessage().contains("'intnet'"), missing.getMessage());
     }
 
     @Test
