@@ -1,6 +1,7 @@
 package org.finetune4j.generate.constraint;
 
 import java.util.BitSet;
+import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -204,11 +205,57 @@ final class JsonAnswerAutomaton {
             boolean betweenDigits = !at.text().isEmpty() && Character.isDigit(c)
                     && Character.isDigit(at.text().charAt(at.text().length() - 1));
             ends = copyEnds(at.text().isEmpty() ? wordStarts : at.ends(), c, betweenDigits);
-            if (ends.isEmpty()) {
+            if (ends.isEmpty() || (f.pattern() != null && f.anchored() && !completable(f, s, ends, new int[] {0}))) {
                 return null;
             }
         }
         return at.to(Phase.STRING, at.field(), 0, s, ends);
+    }
+
+    /** Copy extensions tried at most per {@link #completable} check: enough to reach the end of a word or two. */
+    private static final int COMPLETION_BUDGET = 256;
+
+    /**
+     * Whether a copy {@code s}, which can end at {@code ends} in the source, can still be finished under the field's
+     * pattern: closed now, or continued along the source (either case; separators between digits left out) to a
+     * point where it closes. Without it, a pattern such as "capitalised words or digits" lets "250" through from
+     * "250rb" or "Budi " before "50rb": dead ends where no token is allowed. A search that runs out of budget
+     * answers yes, as the constraint did before it looked ahead.
+     */
+    private boolean completable(JsonField f, String s, BitSet ends, int[] spent) {
+        if (closes(f, s, ends)) {
+            return true;
+        }
+        boolean afterDigit = !s.isEmpty() && Character.isDigit(s.charAt(s.length() - 1));
+        Set<Character> next = new LinkedHashSet<>();
+        for (int e = ends.nextSetBit(0); e >= 0 && e < source.length(); e = ends.nextSetBit(e + 1)) {
+            char sc = source.charAt(e);
+            next.add(Character.toUpperCase(sc));
+            next.add(Character.toLowerCase(sc));
+            for (int i = e; afterDigit && i + 1 < source.length() && CopiedText.isSeparator(source.charAt(i)); i++) {
+                if (Character.isDigit(source.charAt(i + 1))) {
+                    next.add(source.charAt(i + 1));
+                }
+            }
+        }
+        for (char c : next) {
+            if (++spent[0] > COMPLETION_BUDGET) {
+                return true;
+            }
+            String t = s + c;
+            if (t.length() > f.maxLength()) {
+                continue;
+            }
+            Matcher m = f.pattern().matcher(t);
+            if (!m.matches() && !m.hitEnd()) {
+                continue;
+            }
+            BitSet after = copyEnds(ends, c, afterDigit && Character.isDigit(c));
+            if (!after.isEmpty() && completable(f, t, after, spent)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -201,6 +201,36 @@ class JsonSchemaConstraintTest {
     }
 
     @Test
+    void aCopiedRecipientKeepsTheSchemasCapitalisationAndASpaceOnlyWhereTheNextWordFits() throws IOException {
+        JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema())
+                .optCopiedFields(COPIED).build();
+        String upToRecipient = "{\"intent\":\"transfer\",\"amount\":50000,\"currency\":\"IDR\",\"recipient\":\"";
+        TokenConstraint c = constraint.start(ask("tf ke pak budi sebesar 50rb"), VOCAB);
+        feed(c, upToRecipient);
+        assertFalse(allowed(c, "p"), "every word of a name starts with a capital (the schema's pattern)");
+        feed(c, "Pak");
+        assertTrue(allowed(c, " "), "'budi' can go on as 'Budi'");
+        feed(c, " ");
+        assertFalse(allowed(c, "b"));
+        feed(c, "Budi");
+        assertTrue(allowed(c, "\""));
+        feed(c, " ");
+        assertFalse(allowed(c, "s"), "'sebesar' only as 'Sebesar'");
+        assertTrue(allowed(c, "S"));
+
+        // before a number a space would be a dead end (no word there can start with a capital): it is masked
+        TokenConstraint d = constraint.start(ask("tf ke budi 50rb"), VOCAB);
+        feed(d, upToRecipient + "Budi");
+        assertFalse(allowed(d, " "));
+        assertTrue(allowed(d, "\""));
+
+        // a phone number is all digits, its separators left out
+        TokenConstraint phone = constraint.start(ask("tf 50rb ke 0812 345 678"), VOCAB);
+        feed(phone, upToRecipient + "0812345678");
+        assertTrue(allowed(phone, "\""));
+    }
+
+    @Test
     void aPinnedEnumFieldCanOnlyTakeItsPinnedValue() throws IOException {
         JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema())
                 .optCopiedFields(COPIED).build();
@@ -285,7 +315,8 @@ class JsonSchemaConstraintTest {
         TokenConstraint sari = constraint.start(ask("tf ke Sari"), VOCAB);
         feed(budi, before);
         feed(sari, before);
-        assertTrue(allowed(budi, "B") && allowed(budi, "b") && allowed(budi, "Budi"));
+        assertTrue(allowed(budi, "B") && allowed(budi, "Budi"));
+        assertFalse(allowed(budi, "b"), "copied in either case, but the schema's pattern capitalises a name");
         assertFalse(allowed(budi, "S"));
         assertFalse(allowed(budi, "di"), "a copy starts at a word's start");
         assertTrue(allowed(sari, "S") && !allowed(sari, "B"));
