@@ -39,8 +39,8 @@ class PaymentsEvaluationTest {
                 .evaluate(c -> "Baik, transfer Rp250.000 ke Budi besok.", examples);
         assertEquals(0.0, prose.overall().validJsonRate());
         EvalReport wrongRecipient = JsonObjectiveEvaluator.builder().setObjective(PaymentsEvaluation.objective(TASK))
-                .build().score(examples, examples.stream().map(e -> e.gold().replaceFirst("\"recipient\":\"",
-                        "\"recipient\":\"Z")).toList());
+                .build().score(examples, examples.stream().map(e -> e.gold().replaceFirst("\"recipient\":\"[^\"]*\"",
+                        "\"recipient\":\"Zed\"")).toList()); // another name, still as the schema spells names
         assertEquals(1.0, wrongRecipient.overall().validJsonRate());
         assertEquals(1.0, wrongRecipient.overall().schemaValidRate());
         long noRecipient = examples.stream().filter(e -> e.gold().contains("\"recipient\":null")).count();

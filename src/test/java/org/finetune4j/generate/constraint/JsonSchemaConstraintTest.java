@@ -220,9 +220,17 @@ class JsonSchemaConstraintTest {
 
         // before a number a space would be a dead end (no word there can start with a capital): it is masked
         TokenConstraint d = constraint.start(ask("tf ke budi 50rb"), VOCAB);
-        feed(d, upToRecipient + "Budi");
+        feed(d, upToRecipient + "B");
+        assertFalse(allowed(d, "U"), "the rest of a name's word is lower case");
+        feed(d, "udi");
         assertFalse(allowed(d, " "));
         assertTrue(allowed(d, "\""));
+
+        // an amount's seven digits are no phone number (8 to 15): the copy cannot start there
+        TokenConstraint amount = constraint.start(ask("tf 2.000.000 ke ayah"), VOCAB);
+        feed(amount, upToRecipient);
+        assertFalse(allowed(amount, "2"));
+        assertTrue(allowed(amount, "A"));
 
         // a phone number is all digits, its separators left out
         TokenConstraint phone = constraint.start(ask("tf 50rb ke 0812 345 678"), VOCAB);
