@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.finetune4j.chat.ChatMessage;
@@ -63,7 +64,7 @@ final class ChatBench implements Callable<Integer> {
             out.println("|---|---|---|---|---|---|");
             free.print(out, "free", -1);
             constrained.print(out, "JSON schema, " + json.copiedFields() + " copied",
-                    timed.nanos / 1e6 / Math.max(1, timed.tokens));
+                    timed.nanos() / 1e6 / Math.max(1, timed.tokens()));
             out.printf(Locale.ROOT, "constrained / free time: %.2f%n", constrained.seconds / free.seconds);
             out.flush();
         }
@@ -89,19 +90,39 @@ final class ChatBench implements Callable<Integer> {
         return new Pass(seconds, answers.size(), tokens);
     }
 
-    /** Counts the time its answers spend in {@code mask} and {@code accept}, and the tokens masked for. */
+    /**
+     * Counts the time its answers spend in {@code mask} and {@code accept}, and the tokens masked for; answers under
+     * pins (a saved retrieval's unanimous vote) are timed too, into the same counts.
+     */
     private static final class TimedConstraint implements DecodingConstraint {
         private final DecodingConstraint inner;
-        long nanos;
-        long tokens;
+        private final long[] counts; // nanos, tokens; shared with the pinned copies
 
         TimedConstraint(DecodingConstraint inner) {
+            this(inner, new long[2]);
+        }
+
+        private TimedConstraint(DecodingConstraint inner, long[] counts) {
             this.inner = inner;
+            this.counts = counts;
+        }
+
+        long nanos() {
+            return counts[0];
+        }
+
+        long tokens() {
+            return counts[1];
         }
 
         void reset() {
-            nanos = 0;
-            tokens = 0;
+            counts[0] = 0;
+            counts[1] = 0;
+        }
+
+        @Override
+        public DecodingConstraint pinned(Map<String, String> values) {
+            return values.isEmpty() ? this : new TimedConstraint(inner.pinned(values), counts);
         }
 
         @Override
@@ -112,15 +133,15 @@ final class ChatBench implements Callable<Integer> {
                 public void mask(float[] logits, Set<Long> stopTokenIds) {
                     long t0 = System.nanoTime();
                     answer.mask(logits, stopTokenIds);
-                    nanos += System.nanoTime() - t0;
-                    tokens++;
+                    counts[0] += System.nanoTime() - t0;
+                    counts[1]++;
                 }
 
                 @Override
                 public void accept(long token) {
                     long t0 = System.nanoTime();
                     answer.accept(token);
-                    nanos += System.nanoTime() - t0;
+                    counts[0] += System.nanoTime() - t0;
                 }
             };
         }
