@@ -81,6 +81,7 @@ public final class EvalCommand implements Callable<Integer> {
         try (LoadedModel loaded = LoadedModel.open(modelOptions)) {
             ChatModel chat = decoding.applyTo(loaded.chat(), this::constraint);
             PrintWriter out = spec.commandLine().getOut();
+            loaded.prompting().ifPresent(p -> out.println("prompts as the model was trained: " + p));
             if (chat.decodingConstraint() instanceof JsonSchemaConstraint c) {
                 out.println("decoding constrained: " + SavedDecoding.describe(c));
             }

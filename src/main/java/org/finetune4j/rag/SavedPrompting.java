@@ -47,13 +47,20 @@ public final class SavedPrompting {
 
         @Override
         public Map<String, String> pins(List<ChatMessage> conversation) {
-            return retrieval == null || !retrieval.pinsUnanimous() ? Map.of() : retrieval.pins(tools.apply(conversation));
+            return retrieval == null || !retrieval.pinsUnanimous() ? Map.of()
+                    : retrieval.pins(tools.apply(conversation));
         }
     }
 
-    /** What {@link #load} will apply, for a log line: "prompt tools [date_hint], retrieval", or empty. */
+    /**
+     * What {@link #load} will apply, for a log line: "prompt tools [date_hint], retrieval", "… retrieval (unanimous
+     * votes pinned)" when a saved vote pins ({@link RetrievalConfig#pinUnanimous}), or empty.
+     */
     public static Optional<String> describe(Path dir) throws IOException {
-        return describe(PromptTools.load(dir).orElse(PromptTools.NONE), RetrievalConfig.find(dir).isPresent());
+        Optional<RetrievalConfig> retrieval = RetrievalConfig.find(dir);
+        Optional<String> d = describe(PromptTools.load(dir).orElse(PromptTools.NONE), retrieval.isPresent());
+        return retrieval.isPresent() && retrieval.get().pinUnanimous()
+                ? d.map(s -> s + " (unanimous votes pinned)") : d;
     }
 
     /** "prompt tools [date_hint], retrieval", "retrieval", … or empty: what {@code tools} and a retrieval add. */

@@ -70,6 +70,8 @@ class EvalCommandTest {
                 root.resolve("schema.json").toString(), "--limit", "3", "--max-new-tokens", "6", "--json",
                 json.toString());
         assertEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().startsWith("prompts as the model was trained: retrieval" + System.lineSeparator()),
+                run.out());
         JsonNode report = new ObjectMapper().readTree(json.toFile());
         RetrievalAugmentation rag = CliFixtures.RETRIEVAL.open(root);
         try (NDManager m = Djl.engine().newBaseManager(); HfTokenizer tok = HfTokenizer.load(CliFixtures.modelDir())) {

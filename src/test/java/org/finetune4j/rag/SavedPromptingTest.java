@@ -60,6 +60,9 @@ class SavedPromptingTest {
         assertEquals(Map.of(), ((FieldPins) SavedPrompting.compose(TAG, null)).pins(PROMPT));
         pinning.retriever().close();
         plain.retriever().close();
+        Path saved = tmp.resolve("pinned");
+        new RetrievalConfig("train.jsonl", null, "Mirip:", "intent", 1, true, true).saveTo(saved, examples());
+        assertEquals(Optional.of("retrieval (unanimous votes pinned)"), SavedPrompting.describe(saved));
     }
 
     @Test
