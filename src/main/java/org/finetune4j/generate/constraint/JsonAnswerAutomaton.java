@@ -191,11 +191,8 @@ final class JsonAnswerAutomaton {
         if (f.enumStrings() != null && f.enumStrings().stream().noneMatch(v -> v.startsWith(s))) {
             return null;
         }
-        if (f.pattern() != null && f.anchored()) {
-            Matcher m = f.pattern().matcher(s);
-            if (!m.matches() && !m.hitEnd()) {
-                return null;
-            }
+        if (f.pattern() != null && f.anchored() && !patternCanHold(f, s)) {
+            return null;
         }
         BitSet ends = null;
         if (f.copied()) {
@@ -210,6 +207,12 @@ final class JsonAnswerAutomaton {
             }
         }
         return at.to(Phase.STRING, at.field(), 0, s, ends);
+    }
+
+    /** Whether {@code s} matches the field's anchored pattern or is a prefix of a string that does. */
+    private static boolean patternCanHold(JsonField f, String s) {
+        Matcher m = f.pattern().matcher(s);
+        return m.matches() || m.hitEnd();
     }
 
     /** Copy extensions tried at most per {@link #completable} check: enough to reach the end of a word or two. */
@@ -243,11 +246,7 @@ final class JsonAnswerAutomaton {
                 return true;
             }
             String t = s + c;
-            if (t.length() > f.maxLength()) {
-                continue;
-            }
-            Matcher m = f.pattern().matcher(t);
-            if (!m.matches() && !m.hitEnd()) {
+            if (t.length() > f.maxLength() || !patternCanHold(f, t)) {
                 continue;
             }
             BitSet after = copyEnds(ends, c, afterDigit && Character.isDigit(c));

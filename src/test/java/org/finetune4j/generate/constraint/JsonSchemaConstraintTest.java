@@ -76,6 +76,13 @@ class JsonSchemaConstraintTest {
         }
     }
 
+    /** An answer to {@code message} under {@code constraint} with {@code written} already fed ({@link #feed}). */
+    static TokenConstraint after(DecodingConstraint constraint, String message, String written) {
+        TokenConstraint c = constraint.start(ask(message), VOCAB);
+        feed(c, written);
+        return c;
+    }
+
     static boolean allowed(TokenConstraint c, String piece) {
         return masked(c)[id(piece)] == 0;
     }
@@ -205,8 +212,7 @@ class JsonSchemaConstraintTest {
         JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema())
                 .optCopiedFields(COPIED).build();
         String upToRecipient = "{\"intent\":\"transfer\",\"amount\":50000,\"currency\":\"IDR\",\"recipient\":\"";
-        TokenConstraint c = constraint.start(ask("tf ke pak budi sebesar 50rb"), VOCAB);
-        feed(c, upToRecipient);
+        TokenConstraint c = after(constraint, "tf ke pak budi sebesar 50rb", upToRecipient);
         assertFalse(allowed(c, "p"), "every word of a name starts with a capital (the schema's pattern)");
         feed(c, "Pak");
         assertTrue(allowed(c, " "), "'budi' can go on as 'Budi'");
@@ -219,22 +225,19 @@ class JsonSchemaConstraintTest {
         assertTrue(allowed(c, "S"));
 
         // before a number a space would be a dead end (no word there can start with a capital): it is masked
-        TokenConstraint d = constraint.start(ask("tf ke budi 50rb"), VOCAB);
-        feed(d, upToRecipient + "B");
+        TokenConstraint d = after(constraint, "tf ke budi 50rb", upToRecipient + "B");
         assertFalse(allowed(d, "U"), "the rest of a name's word is lower case");
         feed(d, "udi");
         assertFalse(allowed(d, " "));
         assertTrue(allowed(d, "\""));
 
         // an amount's seven digits are no phone number (8 to 15): the copy cannot start there
-        TokenConstraint amount = constraint.start(ask("tf 2.000.000 ke ayah"), VOCAB);
-        feed(amount, upToRecipient);
+        TokenConstraint amount = after(constraint, "tf 2.000.000 ke ayah", upToRecipient);
         assertFalse(allowed(amount, "2"));
         assertTrue(allowed(amount, "A"));
 
         // a phone number is all digits, its separators left out
-        TokenConstraint phone = constraint.start(ask("tf 50rb ke 0812 345 678"), VOCAB);
-        feed(phone, upToRecipient + "0812345678");
+        TokenConstraint phone = after(constraint, "tf 50rb ke 0812 345 678", upToRecipient + "0812345678");
         assertTrue(allowed(phone, "\""));
     }
 
@@ -250,8 +253,7 @@ class JsonSchemaConstraintTest {
                 List.class));
         assertEquals(8, constraint.schema().at("/properties/intent/enum").size(), "the original is left whole");
 
-        TokenConstraint c = billOnly.start(ask("bayarin PLN 250rb"), VOCAB);
-        feed(c, "{\"intent\":\"");
+        TokenConstraint c = after(billOnly, "bayarin PLN 250rb", "{\"intent\":\"");
         assertTrue(allowed(c, "pay_bill"));
         assertFalse(allowed(c, "transfer"));
         assertFalse(allowed(c, "unknown"));
@@ -259,8 +261,7 @@ class JsonSchemaConstraintTest {
         feed(c, "pay_bill\",\"amount\":250000,\"currency\":\"IDR\",\"recipient\":null,\"provider\":\"PLN\"");
         assertTrue(allowed(c, ","), "the other fields decode as before");
         // an unpinned answer to the same message may still write any intent
-        TokenConstraint free = constraint.start(ask("bayarin PLN 250rb"), VOCAB);
-        feed(free, "{\"intent\":\"");
+        TokenConstraint free = after(constraint, "bayarin PLN 250rb", "{\"intent\":\"");
         assertTrue(allowed(free, "transfer"));
 
         IllegalArgumentException notListed = assertThrows(IllegalArgumentException.class,
@@ -278,25 +279,22 @@ class JsonSchemaConstraintTest {
     void anEarlierValueDecidesTheTypeOfLaterOnesAsTheSchemasConditionsSay() throws IOException {
         JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema()).build();
         assertEquals(2, constraint.grammar().conditions().size());
-        TokenConstraint unknown = constraint.start(ask("halo"), VOCAB);
-        feed(unknown, "{\"intent\":\"unknown\",\"amount\":");
+        TokenConstraint unknown = after(constraint, "halo", "{\"intent\":\"unknown\",\"amount\":");
         assertFalse(allowed(unknown, "250"), "unknown carries no other information");
         feed(unknown, "null,\"currency\":null,\"recipient\":");
         assertFalse(allowed(unknown, "\""));
         assertTrue(allowed(unknown, "null"));
 
-        TokenConstraint noAmount = constraint.start(ask("cek saldo"), VOCAB);
-        feed(noAmount, "{\"intent\":\"check_balance\",\"amount\":null,\"currency\":");
+        TokenConstraint noAmount = after(constraint, "cek saldo",
+                "{\"intent\":\"check_balance\",\"amount\":null,\"currency\":");
         assertFalse(allowed(noAmount, "\""), "no amount, no currency");
-        TokenConstraint amount = constraint.start(ask("tf 5 USD"), VOCAB);
-        feed(amount, "{\"intent\":\"transfer\",\"amount\":5");
+        TokenConstraint amount = after(constraint, "tf 5 USD", "{\"intent\":\"transfer\",\"amount\":5");
         assertTrue(allowed(amount, ","));
         feed(amount, ",\"currency\":");
         assertFalse(allowed(amount, "null"), "an amount has a currency");
         assertTrue(allowed(amount, "\""));
 
-        TokenConstraint zero = constraint.start(ask("tf 0"), VOCAB);
-        feed(zero, "{\"intent\":\"transfer\",\"amount\":0");
+        TokenConstraint zero = after(constraint, "tf 0", "{\"intent\":\"transfer\",\"amount\":0");
         assertFalse(allowed(zero, ","), "exclusiveMinimum 0: not zero");
         assertTrue(allowed(zero, ".5"));
     }
@@ -304,8 +302,7 @@ class JsonSchemaConstraintTest {
     @Test
     void aTokenSpanningAValueAndTheNextKeyIsCheckedWhole() throws IOException {
         JsonSchemaConstraint constraint = JsonSchemaConstraint.builder().setSchema(fieldSchema()).build();
-        TokenConstraint c = constraint.start(ask("cek saldo"), VOCAB);
-        feed(c, "{\"intent\":\"unknown\",\"amount\":");
+        TokenConstraint c = after(constraint, "cek saldo", "{\"intent\":\"unknown\",\"amount\":");
         assertTrue(allowed(c, "null,\""), "null then the next key's quote");
         c.accept(id("null,\""));
         assertTrue(allowed(c, "currency"));
