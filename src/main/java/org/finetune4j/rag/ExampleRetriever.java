@@ -11,6 +11,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -59,6 +60,7 @@ public final class ExampleRetriever implements AutoCloseable {
     private final ByteBuffersDirectory directory = new ByteBuffersDirectory();
     private final DirectoryReader reader;
     private final IndexSearcher searcher;
+    private final AtomicLong searches = new AtomicLong();
 
     private ExampleRetriever(List<SolvedExample> examples) throws IOException {
         this.examples = List.copyOf(examples);
@@ -99,6 +101,11 @@ public final class ExampleRetriever implements AutoCloseable {
         }
     }
 
+    /** How many searches this index has answered (tests count them). */
+    long searches() {
+        return searches.get();
+    }
+
     /** The indexed examples, in the order given. */
     public List<SolvedExample> examples() {
         return examples;
@@ -114,6 +121,7 @@ public final class ExampleRetriever implements AutoCloseable {
      * any word or trigram with the message; none for a message without letters or digits.
      */
     public List<RetrievedExample> search(String message, int k, Predicate<RetrievedExample> skip) {
+        searches.incrementAndGet();
         BooleanQuery.Builder query = similarTo(message, k);
         if (query == null) {
             return List.of();
@@ -152,6 +160,7 @@ public final class ExampleRetriever implements AutoCloseable {
         if (query == null) {
             return List.of();
         }
+        searches.incrementAndGet();
         query.add(new TermQuery(new Term(MESSAGE_KEY, sha256(message))), BooleanClause.Occur.MUST_NOT);
         if (!group.isEmpty()) {
             query.add(new TermQuery(new Term(GROUP, group)), BooleanClause.Occur.MUST_NOT);

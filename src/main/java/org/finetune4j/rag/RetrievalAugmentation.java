@@ -1,6 +1,7 @@
 package org.finetune4j.rag;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,10 +21,24 @@ import org.finetune4j.data.TrainingConversation;
  * example is as far from it as a test message's is from its own.
  */
 public final class RetrievalAugmentation {
+    /** Queries whose hits are kept: more than a generation batch's prompts, so a batch searches each once. */
+    static final int RECENT_QUERIES = 256;
+
     private final ExampleRetriever retriever;
     private final ExamplePrompt prompt;
     private final int examples;
     private final boolean pinUnanimous;
+    /**
+     * The hits of the last {@value #RECENT_QUERIES} prompt queries, least recently used first: a constrained answer
+     * asks for its {@link #pins} after its prompt was built, for the same query, so the pins reuse the prompt's
+     * search instead of searching again (3–6 ms each). Hits are immutable; the index never changes.
+     */
+    private final Map<String, List<RetrievedExample>> recent = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, List<RetrievedExample>> eldest) {
+            return size() > RECENT_QUERIES;
+        }
+    };
 
     private RetrievalAugmentation(Builder b) {
         this.retriever = Objects.requireNonNull(b.retriever, "retriever");
@@ -42,8 +57,7 @@ public final class RetrievalAugmentation {
 
     /** A prompt (ending with the user's message) with the examples most similar to that message. */
     public List<ChatMessage> forPrompt(List<ChatMessage> conversation) {
-        String query = lastUserMessage(conversation, "the prompt");
-        return prompt.withRetrieved(conversation, retriever.search(query, examples));
+        return prompt.withRetrieved(conversation, promptHits(lastUserMessage(conversation, "the prompt")));
     }
 
     /**
@@ -55,7 +69,22 @@ public final class RetrievalAugmentation {
         if (!pinUnanimous) {
             return Map.of();
         }
-        return prompt.unanimous(retriever.search(lastUserMessage(conversation, "the prompt"), examples));
+        return prompt.unanimous(promptHits(lastUserMessage(conversation, "the prompt")));
+    }
+
+    /** The {@link #examples} hits of a prompt's query, from {@link #recent} when it was searched lately. */
+    private List<RetrievedExample> promptHits(String query) {
+        synchronized (recent) {
+            List<RetrievedExample> hits = recent.get(query);
+            if (hits != null) {
+                return hits;
+            }
+        }
+        List<RetrievedExample> hits = List.copyOf(retriever.search(query, examples));
+        synchronized (recent) {
+            recent.put(query, hits);
+        }
+        return hits;
     }
 
     /** Whether a unanimous vote pins the answer field under constrained decoding ({@link #pins}). */

@@ -132,6 +132,31 @@ class RetrievalAugmentationTest {
     }
 
     @Test
+    void thePinsOfAPromptReuseItsSearch() {
+        List<ChatMessage> balance = List.of(ChatMessage.system(SYSTEM), ChatMessage.user("cek saldo PLN dong"));
+        List<ChatMessage> bill = List.of(ChatMessage.system(SYSTEM), ChatMessage.user("bayar PLN"));
+        RetrievalAugmentation two = voting(2, true);
+        ExampleRetriever index = two.retriever();
+        long before = index.searches();
+        List<ChatMessage> prompt = two.forPrompt(balance);
+        assertEquals(Map.of("intent", "check_balance"), two.pins(balance));
+        assertEquals(before + 1, index.searches(), "the pins come from the prompt's search");
+        // another query is searched; the first one's prompt is still built from its kept hits, unchanged
+        two.pins(bill);
+        assertEquals(before + 2, index.searches());
+        assertEquals(prompt, two.forPrompt(balance));
+        assertEquals(before + 2, index.searches());
+        // only the last RECENT_QUERIES queries are kept: after that many others, the first is searched again
+        for (int i = 0; i < RetrievalAugmentation.RECENT_QUERIES; i++) {
+            two.pins(List.of(ChatMessage.user("cek saldo " + i)));
+        }
+        long searched = index.searches();
+        assertEquals(prompt, two.forPrompt(balance));
+        assertEquals(searched + 1, index.searches());
+        index.close();
+    }
+
+    @Test
     void aPromptWithoutUserMessageIsRefused() {
         RetrievalAugmentation a = augmentation();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
