@@ -15,6 +15,7 @@ import org.finetune4j.generate.Generator;
 import org.finetune4j.generate.SamplingConfig;
 import org.finetune4j.generate.TokenListener;
 import org.finetune4j.model.ModelResources;
+import org.finetune4j.model.kernels.MatmulPrecision;
 import org.finetune4j.model.llama.LlamaForCausalLM;
 import org.finetune4j.peft.FullFineTuningConfig;
 import org.finetune4j.peft.LoraConfig;
@@ -279,6 +280,14 @@ public final class Bench implements Callable<Integer> {
                         modelShape, modelShape / matmul);
                 double seconds = (timing[1] - timing[0]) / 1e9;
                 double stepsTimed = steps - UNTIMED_STEPS;
+                if (MatmulPrecision.current() == MatmulPrecision.BF16) {
+                    // the ratios below stay against the float32 products (the yardstick above); this is the rate
+                    // of the bfloat16 products the step actually ran
+                    double bf16 = MatmulRate.linearGflops(policy, 2048, 2048, 2048, 3);
+                    System.out.printf(Locale.ROOT, "--matmul bf16: the model's linear products, 2048³, best of 3: %.1f"
+                            + " GFLOP/s (%.2f of float32); this run reaches %.2f of it%n", bf16, bf16 / matmul,
+                            flopsPerStep * stepsTimed / seconds / 1e9 / bf16);
+                }
                 double tps = stepsTimed * shape.batch * shape.seq / seconds;
                 double gflops = flopsPerStep * stepsTimed / seconds / 1e9;
                 double peak = ProcessMemory.peakRssMb();

@@ -6,6 +6,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import org.finetune4j.config.LlamaConfig;
+import org.finetune4j.model.kernels.FusedOps;
+import org.finetune4j.model.kernels.MatmulPrecision;
 import org.finetune4j.runtime.DevicePolicy;
 import org.finetune4j.runtime.Djl;
 
@@ -71,18 +73,31 @@ public final class MatmulRate {
         return flops / seconds / 1e9;
     }
 
+    /**
+     * Best of {@code repeats} (m×k)·(k×n) products through the model's linear op ({@link FusedOps#linear}) in the
+     * {@link MatmulPrecision} chosen now, in GFLOP/s: with {@code bf16}, the rate the model's bfloat16 products
+     * reach, the operands' casts included.
+     */
+    public static double linearGflops(DevicePolicy policy, int m, int k, int n, int repeats) {
+        return 2.0 * m * k * n / bestSeconds(policy, m, k, n, repeats, true) / 1e9;
+    }
+
     private static double bestSeconds(DevicePolicy policy, int m, int k, int n, int repeats) {
+        return bestSeconds(policy, m, k, n, repeats, false);
+    }
+
+    private static double bestSeconds(DevicePolicy policy, int m, int k, int n, int repeats, boolean asLinear) {
         try (NDManager mgr = Djl.engine().newBaseManager(policy.device())) {
             DataType type = policy.computeType();
             NDArray a = mgr.randomUniform(-1, 1, new Shape(m, k), DataType.FLOAT32).toType(type, false);
             // a weight is stored (out, in) and multiplied transposed, as Linear does: a view, no copy
             NDArray w = mgr.randomUniform(-1, 1, new Shape(n, k), DataType.FLOAT32).toType(type, false);
             NDArray b = w.transpose();
-            a.matMul(b).close(); // warm-up
+            (asLinear ? FusedOps.linear(a, w, null) : a.matMul(b)).close(); // warm-up
             double best = Double.MAX_VALUE;
             for (int i = 0; i < repeats; i++) {
                 long t0 = System.nanoTime();
-                NDArray out = a.matMul(b);
+                NDArray out = asLinear ? FusedOps.linear(a, w, null) : a.matMul(b);
                 out.get(0, 0).toType(DataType.FLOAT32, false).getFloat(); // forces completion on asynchronous devices
                 best = Math.min(best, (System.nanoTime() - t0) / 1e9);
                 out.close();

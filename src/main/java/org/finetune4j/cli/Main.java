@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 import org.finetune4j.bench.Bench;
+import org.finetune4j.model.kernels.MatmulPrecision;
 import org.finetune4j.runtime.Djl;
 import org.finetune4j.task.PaymentsQuickstart;
 import org.finetune4j.task.PretrainTinyBase;
@@ -31,6 +32,26 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = VERBOSE, description = "print the stack trace of an error")
     boolean verbose;
+
+    /** Parsed before the subcommand runs, so every model the subcommand builds uses it. */
+    @Option(names = "--matmul", paramLabel = "fp32|bf16", description = "precision of the linear layers' products:"
+            + " FP32 (default) or BF16 (bfloat16 operands, float32 accumulation; fast on CPUs with AMX or AVX-512"
+            + " BF16 and on recent GPUs), e.g. finetune4j --matmul bf16 quickstart", converter = PrecisionConverter.class)
+    void setMatmul(MatmulPrecision precision) {
+        precision.use();
+    }
+
+    /** Reads {@code fp32} / {@code bf16} in any case. */
+    static final class PrecisionConverter implements CommandLine.ITypeConverter<MatmulPrecision> {
+        @Override
+        public MatmulPrecision convert(String value) {
+            try {
+                return MatmulPrecision.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not fp32 or bf16");
+            }
+        }
+    }
 
     @Override
     public Integer call() {

@@ -2,6 +2,7 @@ package org.finetune4j.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
+import org.finetune4j.model.kernels.FusedOps;
 
 /**
  * {@code y = x·Wᵀ + b} with HF's layout: {@code weight} is {@code (out, in)}, {@code bias} {@code (out)}.
@@ -32,7 +33,7 @@ public final class Linear extends LinearLayer {
     @Override
     public NDArray forward(NDArray x) {
         // (…, in) · (out, in)ᵀ -> (…, out); torch.nn.functional.linear, no explicit transpose
-        return x.getNDArrayInternal().linear(x, weight.getArray(), bias == null ? null : bias.getArray()).singletonOrThrow();
+        return FusedOps.linear(x, weight.getArray(), bias == null ? null : bias.getArray());
     }
 
     public NDArray weight() {

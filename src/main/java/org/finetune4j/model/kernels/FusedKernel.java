@@ -47,6 +47,18 @@ public enum FusedKernel {
                 up: Tensor) -> Tensor:
                 return torch.mul(torch.silu(gate), up)
             """),
+    /**
+     * {@code x · wᵀ} with both operands rounded to bfloat16, the products summed in float32 and the result rounded
+     * to bfloat16 (as under autocast) and returned widened to float32:
+     * x (…, in) and w (out, in) float32 -> (…, out) float32. Used only when {@link MatmulPrecision#BF16} is chosen
+     * ({@link FusedOps#linear}). The casts happen inside the module because DJL 0.36 cannot hold a bfloat16
+     * array; autograd records them, so gradients reach x and w in float32 (ScalarType 15 is bfloat16, 6 float32).
+     */
+    LINEAR_BF16("LinearBf16", """
+                x: Tensor,
+                w: Tensor) -> Tensor:
+                return torch.to(torch.linear(torch.to(x, 15), torch.to(w, 15)), 6)
+            """),
     /** {@code x · rsqrt(mean(x², -1) + eps) ⊙ weight}: x (…, D), weight (D), eps a 0-d tensor. */
     RMS_NORM("RmsNorm", """
                 x: Tensor,

@@ -107,6 +107,20 @@ public final class FusedOps {
         return call(FusedKernel.RMS_NORM, x, weight, eps);
     }
 
+    /**
+     * {@code x · wᵀ + bias}, torch's {@code linear}: x (…, in), w (out, in), bias (out) or null -> (…, out). With
+     * {@link MatmulPrecision#BF16} chosen and float32 operands the product runs in bfloat16
+     * ({@link FusedKernel#LINEAR_BF16}) and the bias is added in float32; otherwise it is the plain float32 op.
+     */
+    public static NDArray linear(NDArray x, NDArray w, NDArray bias) {
+        if (MatmulPrecision.current() == MatmulPrecision.BF16 && x.getDataType() == DataType.FLOAT32
+                && w.getDataType() == DataType.FLOAT32 && isActive(FusedKernel.LINEAR_BF16, DataType.FLOAT32)) {
+            NDArray y = call(FusedKernel.LINEAR_BF16, x, w); // (…, out) float32
+            return bias == null ? y : y.add(bias);
+        }
+        return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+    }
+
     private static NDArray call(FusedKernel kernel, NDArray... inputs) {
         Loaded l = kernels();
         if (l == null) {

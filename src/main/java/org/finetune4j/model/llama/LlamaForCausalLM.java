@@ -31,6 +31,7 @@ import org.finetune4j.model.Module;
 import org.finetune4j.model.ModuleList;
 import org.finetune4j.model.RmsNorm;
 import org.finetune4j.model.WeightSource;
+import org.finetune4j.model.kernels.FusedOps;
 
 /**
  * A Llama-family causal language model ({@code LlamaForCausalLM}, {@code MistralForCausalLM},
@@ -240,7 +241,7 @@ public final class LlamaForCausalLM extends Module implements CausalLM, AutoClos
             return lmHead.forward(h);
         }
         NDArray w = model.embedTokens().weight(); // tied: (V, D)
-        return h.getNDArrayInternal().linear(h, w, null).singletonOrThrow();
+        return FusedOps.linear(h, w, null);
     }
 
     /** Rotary tables and the additive mask for one forward pass over h (B, T, D). */

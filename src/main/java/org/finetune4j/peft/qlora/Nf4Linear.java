@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.finetune4j.model.LinearLayer;
+import org.finetune4j.model.kernels.FusedOps;
 
 /**
  * A frozen linear layer whose weight is stored as 4-bit NormalFloat and dequantised on the fly for
@@ -62,7 +63,7 @@ public final class Nf4Linear extends LinearLayer {
         if (w.getDataType() != x.getDataType()) {
             w = w.toType(x.getDataType(), false); // a frozen weight: the cast needs no gradient
         }
-        return x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+        return FusedOps.linear(x, w, bias);
     }
 
     /** The host path: the weight decoded in Java (also used for merging). */

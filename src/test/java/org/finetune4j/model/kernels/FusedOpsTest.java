@@ -1,5 +1,6 @@
 package org.finetune4j.model.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -75,6 +76,78 @@ class FusedOpsTest {
     }
 
     @Test
+    void bf16LinearRoundsItsOperandsAndItsProductToBfloat16() {
+        String old = System.getProperty(MatmulPrecision.PROPERTY);
+        try (NDManager m = Djl.engine().newBaseManager()) {
+            Random r = new Random(41);
+            int in = 32;
+            int out = 24;
+            NDArray x = random(m, r, new Shape(3, 5, in), DataType.FLOAT32, 1);
+            NDArray w = random(m, r, new Shape(out, in), DataType.FLOAT32, 1);
+            NDArray bias = random(m, r, new Shape(out), DataType.FLOAT32, 1);
+            Function<NDList, NDArray> linear = a -> FusedOps.linear(a.get(0), a.get(1), bias);
+            MatmulPrecision.FP32.use();
+            NDArray plain = x.getNDArrayInternal().linear(x, w, bias).singletonOrThrow();
+            assertArrayEquals(plain.toFloatArray(), FusedOps.linear(x, w, bias).toFloatArray(), "fp32: torch's op");
+            NDArray[] fp32 = run(List.of(x, w), linear, m.ones(plain.getShape()));
+
+            MatmulPrecision.BF16.use();
+            NDArray mixed = FusedOps.linear(x, w, bias);
+            assertEquals(DataType.FLOAT32, mixed.getDataType());
+            float[] xs = x.toFloatArray();
+            float[] ws = w.toFloatArray();
+            float[] bs = bias.toFloatArray();
+            float[] got = mixed.toFloatArray();
+            double maxFromPlain = 0;
+            float[] exact = plain.toFloatArray();
+            for (int n = 0; n < 15; n++) {
+                for (int o = 0; o < out; o++) {
+                    double sum = 0; // products of bfloat16 numbers are exact in double
+                    for (int k = 0; k < in; k++) {
+                        sum += (double) bf16(xs[n * in + k]) * bf16(ws[o * in + k]);
+                    }
+                    // libtorch accumulates in float32 in another order: allow one bfloat16 step of the product
+                    double ulp = Math.ulp((float) sum) * 65536;
+                    double expected = bf16((float) sum) + bs[o];
+                    assertEquals(expected, got[n * out + o], ulp + 1e-6, "y[" + n + "," + o + "]");
+                    maxFromPlain = Math.max(maxFromPlain, Math.abs(got[n * out + o] - exact[n * out + o]));
+                }
+            }
+            assertTrue(maxFromPlain > 1e-4, "bf16 should differ from float32, max diff " + maxFromPlain);
+            // autograd runs through the casts: float32 gradients for both operands, within bfloat16 error
+            NDArray[] bf16 = run(List.of(x, w), linear, m.ones(plain.getShape()));
+            for (int i = 1; i <= 2; i++) {
+                assertEquals(DataType.FLOAT32, bf16[i].getDataType());
+                Deviation d = Deviation.between("gradient " + i, fp32[i].toType(DataType.FLOAT64, false)
+                        .toDoubleArray(), bf16[i].toType(DataType.FLOAT64, false).toDoubleArray());
+                assertTrue(d.maxDiff() > 0 && d.maxDiff() <= 0x1p-6 * d.maxAbs(), "gradient of input " + (i - 1)
+                        + ": max diff " + d.maxDiff() + " against max " + d.maxAbs());
+            }
+            // float64 operands keep the plain op
+            NDArray x64 = x.toType(DataType.FLOAT64, false);
+            NDArray w64 = w.toType(DataType.FLOAT64, false);
+            assertArrayEquals(x64.getNDArrayInternal().linear(x64, w64, null).singletonOrThrow().toDoubleArray(),
+                    FusedOps.linear(x64, w64, null).toDoubleArray());
+        } finally {
+            restore(MatmulPrecision.PROPERTY, old);
+        }
+        System.setProperty(MatmulPrecision.PROPERTY, "fp16");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, MatmulPrecision::current);
+            assertTrue(e.getMessage().contains("'fp16'"), e.getMessage());
+        } finally {
+            restore(MatmulPrecision.PROPERTY, old);
+        }
+    }
+
+    /** {@code f} rounded to the nearest bfloat16 (ties to even), as libtorch casts. */
+    private static float bf16(float f) {
+        int bits = Float.floatToRawIntBits(f);
+        bits += 0x7FFF + ((bits >> 16) & 1);
+        return Float.intBitsToFloat(bits & 0xFFFF0000);
+    }
+
+    @Test
     void propertySelectsKernels() {
         assertEquals(EnumSet.allOf(FusedKernel.class), FusedOps.parse(null));
         assertEquals(EnumSet.allOf(FusedKernel.class), FusedOps.parse("true"));
@@ -97,15 +170,20 @@ class FusedOpsTest {
             assertTrue(FusedOps.isActive(FusedKernel.SWIGLU, DataType.FLOAT32));
             assertFalse(FusedOps.isActive(FusedKernel.RMS_NORM, DataType.FLOAT32));
         } finally {
-            if (old == null) {
-                System.clearProperty(FusedOps.PROPERTY);
-            } else {
-                System.setProperty(FusedOps.PROPERTY, old);
-            }
+            restore(FusedOps.PROPERTY, old);
         }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Puts a system property back as it was ({@code old} null: unset). */
+    private static void restore(String key, String old) {
+        if (old == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, old);
+        }
+    }
 
     private static void checkAttention(int heads, int kvHeads, int d, int[][] labels, DataType type, long seed) {
         int b = labels.length;
