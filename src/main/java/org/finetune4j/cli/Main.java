@@ -46,9 +46,9 @@ public final class Main implements Callable<Integer> {
         @Override
         public MatmulPrecision convert(String value) {
             try {
-                return MatmulPrecision.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+                return MatmulPrecision.of(value);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException("'" + value + "' is not fp32 or bf16");
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
         }
     }

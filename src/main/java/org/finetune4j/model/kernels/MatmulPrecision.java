@@ -29,10 +29,18 @@ public enum MatmulPrecision {
             return FP32;
         }
         try {
-            return valueOf(raw.trim().toUpperCase(Locale.ROOT));
+            return of(raw);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("system property " + PROPERTY + "='" + raw + "' is not fp32 or bf16",
-                    e);
+            throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code fp32} or {@code bf16}, in any case. */
+    public static MatmulPrecision of(String name) {
+        try {
+            return valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + name + "' is not fp32 or bf16", e);
         }
     }
 
