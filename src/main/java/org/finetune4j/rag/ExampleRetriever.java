@@ -101,7 +101,7 @@ public final class ExampleRetriever implements AutoCloseable {
         }
     }
 
-    /** How many searches this index has answered (tests count them). */
+    /** How many searches this index has been asked for, {@link #searchOthers} included (tests count them). */
     long searches() {
         return searches.get();
     }
@@ -156,11 +156,11 @@ public final class ExampleRetriever implements AutoCloseable {
      * widening the search ({@link #search(String, int, Predicate)}) past the dozens of examples of its own template.
      */
     public List<RetrievedExample> searchOthers(String message, int k, String group) {
+        searches.incrementAndGet();
         BooleanQuery.Builder query = similarTo(message, k);
         if (query == null) {
             return List.of();
         }
-        searches.incrementAndGet();
         query.add(new TermQuery(new Term(MESSAGE_KEY, sha256(message))), BooleanClause.Occur.MUST_NOT);
         if (!group.isEmpty()) {
             query.add(new TermQuery(new Term(GROUP, group)), BooleanClause.Occur.MUST_NOT);

@@ -1,6 +1,7 @@
 package org.finetune4j.model.kernels;
 
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * The precision of the products in the model's linear layers (projections, LoRA's A, the LM head), chosen for the
@@ -22,17 +23,30 @@ public enum MatmulPrecision {
     /** System property: {@code fp32} or {@code bf16}. */
     public static final String PROPERTY = "finetune4j.matmul";
 
-    /** The precision the system property selects now. */
+    /** The last value read and what it selected: {@link #current} runs on every linear forward. */
+    private record Reading(String raw, MatmulPrecision precision) {}
+
+    private static volatile Reading last = new Reading(null, FP32);
+
+    /** The precision the system property selects now (parsed again only when the property's text changes). */
     public static MatmulPrecision current() {
         String raw = System.getProperty(PROPERTY);
+        Reading r = last;
+        if (Objects.equals(raw, r.raw())) {
+            return r.precision();
+        }
+        MatmulPrecision p;
         if (raw == null || raw.isBlank()) {
-            return FP32;
+            p = FP32;
+        } else {
+            try {
+                p = of(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
+            }
         }
-        try {
-            return of(raw);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
-        }
+        last = new Reading(raw, p);
+        return p;
     }
 
     /** {@code fp32} or {@code bf16}, in any case. */
